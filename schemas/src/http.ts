@@ -101,6 +101,134 @@ export const HTTP_ROUTES = {
     request: null,
     responses: { 200: V.HealthStatusSchema, 503: V.HealthStatusSchema },
   },
+  /** Who is logged in, and whether the first-run setup is still to do. */
+  "GET /api/session": {
+    method: "GET",
+    path: "/api/session",
+    auth: "none",
+    request: null,
+    responses: { 200: V.SessionInfoSchema },
+  },
+  /**
+   * First-run setup of the owner account.
+   *
+   * Takes the one-time setup token printed by the server at its first start, sets the owner's name and password and logs in (session cookie). Works once.
+   */
+  "POST /api/setup": {
+    method: "POST",
+    path: "/api/setup",
+    auth: "none",
+    request: V.OwnerSetupRequestSchema,
+    responses: { 201: V.AccountSchema },
+  },
+  /**
+   * Log in to the dashboard.
+   *
+   * Sets an httpOnly, SameSite=Lax session cookie (Secure behind TLS). Rate-limited per address.
+   */
+  "POST /api/login": {
+    method: "POST",
+    path: "/api/login",
+    auth: "none",
+    request: V.LoginRequestSchema,
+    responses: { 200: V.AccountSchema },
+  },
+  /** Log out (ends the session). */
+  "POST /api/logout": {
+    method: "POST",
+    path: "/api/logout",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.LogoutResultSchema },
+  },
+  /** List the account's overlay links. */
+  "GET /api/overlays": {
+    method: "GET",
+    path: "/api/overlays",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.OverlayLinkListSchema },
+  },
+  /**
+   * Create an overlay link for one of the account's connections.
+   *
+   * The answer is the only time the link's URL (with its token) is shown.
+   */
+  "POST /api/overlays": {
+    method: "POST",
+    path: "/api/overlays",
+    auth: "dashboard",
+    request: V.OverlayLinkCreateRequestSchema,
+    responses: { 201: V.OverlayLinkSchema },
+  },
+  /** Revoke an overlay link; overlays using it are disconnected. */
+  "POST /api/overlays/:id/revoke": {
+    method: "POST",
+    path: "/api/overlays/:id/revoke",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.OverlayLinkSchema },
+  },
+  /** The account's polls, newest first (history with results). */
+  "GET /api/polls": {
+    method: "GET",
+    path: "/api/polls",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.PollListSchema },
+  },
+  /** Create a poll (a draft) for one of the account's connections. */
+  "POST /api/polls": {
+    method: "POST",
+    path: "/api/polls",
+    auth: "dashboard",
+    request: V.PollCreateRequestSchema,
+    responses: { 201: V.PollSchema },
+  },
+  /**
+   * Start a draft poll.
+   *
+   * The VTT module receives `poll:start` (posted in the VTT's chat), overlays `poll:start`; the poll ends by itself at `endsAt`, even across a server restart.
+   */
+  "POST /api/polls/:id/start": {
+    method: "POST",
+    path: "/api/polls/:id/start",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.PollSchema },
+  },
+  /**
+   * End a running poll early.
+   *
+   * The module and the overlays receive `poll:end` with the results and the winners (several on a tie).
+   */
+  "POST /api/polls/:id/end": {
+    method: "POST",
+    path: "/api/polls/:id/end",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.PollSchema },
+  },
+  /** A poll as the viewer vote page shows it. */
+  "GET /api/public/polls/:id": {
+    method: "GET",
+    path: "/api/public/polls/:id",
+    auth: "none",
+    request: null,
+    responses: { 200: V.PublicPollViewSchema },
+  },
+  /**
+   * Vote in a running poll.
+   *
+   * One vote per viewer per poll (`ALREADY_VOTED`), refused once the poll is closed (`POLL_CLOSED`), rate-limited per address.
+   */
+  "POST /api/public/polls/:id/votes": {
+    method: "POST",
+    path: "/api/public/polls/:id/votes",
+    auth: "none",
+    request: V.VoteRequestSchema,
+    responses: { 201: V.VoteAcceptedSchema },
+  },
 } as const satisfies Record<string, HttpRouteDefinition>;
 
 export type HttpRouteKey = keyof typeof HTTP_ROUTES;
@@ -115,6 +243,19 @@ export interface HttpRequestBodies {
   "GET /vtt/connections/:id/status": never;
   "POST /vtt/connections/:id/revoke": never;
   "GET /health": never;
+  "GET /api/session": never;
+  "POST /api/setup": T.OwnerSetupRequest;
+  "POST /api/login": T.LoginRequest;
+  "POST /api/logout": never;
+  "GET /api/overlays": never;
+  "POST /api/overlays": T.OverlayLinkCreateRequest;
+  "POST /api/overlays/:id/revoke": never;
+  "GET /api/polls": never;
+  "POST /api/polls": T.PollCreateRequest;
+  "POST /api/polls/:id/start": never;
+  "POST /api/polls/:id/end": never;
+  "GET /api/public/polls/:id": never;
+  "POST /api/public/polls/:id/votes": T.VoteRequest;
 }
 
 /** The success body types of each route. */
@@ -127,4 +268,17 @@ export interface HttpResponseBodies {
   "GET /vtt/connections/:id/status": T.ConnectionStatus;
   "POST /vtt/connections/:id/revoke": T.RevokeResult;
   "GET /health": T.HealthStatus;
+  "GET /api/session": T.SessionInfo;
+  "POST /api/setup": T.Account;
+  "POST /api/login": T.Account;
+  "POST /api/logout": T.LogoutResult;
+  "GET /api/overlays": T.OverlayLinkList;
+  "POST /api/overlays": T.OverlayLink;
+  "POST /api/overlays/:id/revoke": T.OverlayLink;
+  "GET /api/polls": T.PollList;
+  "POST /api/polls": T.Poll;
+  "POST /api/polls/:id/start": T.Poll;
+  "POST /api/polls/:id/end": T.Poll;
+  "GET /api/public/polls/:id": T.PublicPollView;
+  "POST /api/public/polls/:id/votes": T.VoteAccepted;
 }

@@ -6,6 +6,22 @@ import { z } from "zod";
 
 export const AbilityScoreSchema = z.looseObject({ value: z.number().nullable(), mod: z.number() });
 
+/** `owner` set up the server and can add accounts; `streamer` owns its own connections. */
+export const AccountRoleSchema = z.enum(["owner", "streamer"]);
+
+/** Milliseconds since the Unix epoch. */
+export const TimestampSchema = z.int().gte(0).lte(9007199254740991);
+
+export const UsernameSchema = z.string().min(3).max(64).regex(new RegExp("^[A-Za-z0-9_.-]+$", "u"));
+
+/** A streamer's account on this server. */
+export const AccountSchema = z.looseObject({
+  accountId: z.string().max(64),
+  username: UsernameSchema,
+  role: AccountRoleSchema,
+  createdAt: TimestampSchema,
+});
+
 /** The registry of error codes, shared by acknowledgements, `connect_error` data and HTTP error bodies. */
 export const ErrorCodeSchema = z.enum([
   "VALIDATION",
@@ -148,9 +164,6 @@ export const CombatStateSchema = z.looseObject({
 export const EventIdSchema = z
   .string()
   .regex(new RegExp("^(?:[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", "u"));
-
-/** Milliseconds since the Unix epoch. */
-export const TimestampSchema = z.int().gte(0).lte(9007199254740991);
 
 /** The VTT's id of the world (Foundry `game.world.id`). */
 export const WorldIdSchema = z.string().min(1).max(128);
@@ -368,6 +381,13 @@ export const InventoryUpdatePayloadSchema = z.looseObject({
   items: z.array(InventoryItemSchema).max(1000),
 });
 
+export const LoginRequestSchema = z.looseObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export const LogoutResultSchema = z.looseObject({ loggedOut: z.literal(true) });
+
 export const OverlayCharacterDeletePayloadSchema = z.looseObject({ seq: SeqSchema, vttCharacterId: DocumentIdSchema });
 
 export const OverlayCharacterUpdatePayloadSchema = z.looseObject({ seq: SeqSchema, character: CharacterSchema });
@@ -404,6 +424,26 @@ export const OverlayHandshakeAuthSchema = z.looseObject({
   protocolVersion: z.string().regex(new RegExp("^\\d+\\.\\d+\\.\\d+$", "u")),
   lastSeq: SeqSchema.exactOptional(),
 });
+
+/**
+ * A read-only overlay URL for OBS. The token (inside `url`) is only returned when the link is created;
+ * afterwards `url` is null and the link can only be revoked.
+ */
+export const OverlayLinkSchema = z.looseObject({
+  overlayId: z.string().max(64),
+  connectionId: z.string().max(64),
+  label: z.string().max(100),
+  url: z.string().max(2048).nullable(),
+  createdAt: TimestampSchema,
+  revoked: z.boolean(),
+});
+
+export const OverlayLinkCreateRequestSchema = z.looseObject({
+  connectionId: z.string().min(1).max(64),
+  label: z.string().min(1).max(100),
+});
+
+export const OverlayLinkListSchema = z.looseObject({ overlays: z.array(OverlayLinkSchema) });
 
 export const PollIdSchema = z.string().min(1).max(64);
 
@@ -443,6 +483,16 @@ export const OverlayStatePayloadSchema = z.looseObject({
   combat: OverlayCombatSchema.nullable(),
   poll: PublicPollSchema.nullable(),
   recentRolls: z.array(OverlayRollSchema).max(50),
+});
+
+/** At least 10 characters. */
+export const PasswordSchema = z.string().min(10).max(256);
+
+/** Completes the first-run setup with the one-time setup token the server printed. */
+export const OwnerSetupRequestSchema = z.looseObject({
+  setupToken: z.string().min(1).max(512),
+  username: UsernameSchema,
+  password: PasswordSchema,
 });
 
 /** `ES256` the module signed with its own key pair; `HS256` with the account's pairing secret. */
@@ -505,6 +555,29 @@ export const PairingTokenRequestSchema = z.looseObject({ pairingToken: z.string(
 /** What `GET /vtt/pair/wait` answers to the module waiting with its pairing token. */
 export const PairingWaitResultSchema = z.discriminatedUnion("status", [PairingPendingSchema, PairingCompleteSchema]);
 
+/** A poll as its streamer sees it in the dashboard. */
+export const PollSchema = z.looseObject({
+  pollId: PollIdSchema,
+  connectionId: z.string().max(64),
+  question: z.string().max(200),
+  options: z.array(PublicPollOptionSchema).min(2).max(10),
+  status: PollStatusSchema,
+  durationSeconds: z.int().gte(1),
+  createdAt: TimestampSchema,
+  startedAt: TimestampSchema.nullable(),
+  endsAt: TimestampSchema.nullable(),
+  endedAt: TimestampSchema.nullable(),
+  totalVotes: z.int().gte(0),
+  winners: z.array(z.string()).max(10),
+});
+
+export const PollCreateRequestSchema = z.looseObject({
+  connectionId: z.string().min(1).max(64),
+  question: z.string().min(1).max(200),
+  options: z.array(z.string().min(1).max(100)).min(2).max(10),
+  durationSeconds: z.int().gte(10).lte(3600),
+});
+
 /** `timer` the poll reached its end time; `manual` the streamer ended it early. */
 export const PollEndReasonSchema = z.enum(["timer", "manual"]);
 
@@ -524,6 +597,8 @@ export const PollEndPayloadSchema = z.looseObject({
   reason: PollEndReasonSchema,
 });
 
+export const PollListSchema = z.looseObject({ polls: z.array(PollSchema) });
+
 export const PollOptionSchema = z.looseObject({ id: z.string().min(1).max(32), label: z.string().min(1).max(100) });
 
 export const PollStartPayloadSchema = z.looseObject({
@@ -534,12 +609,21 @@ export const PollStartPayloadSchema = z.looseObject({
   endsAt: TimestampSchema,
 });
 
+/** What the viewer vote page shows, with the viewer's own vote if any. */
+export const PublicPollViewSchema = z.looseObject({
+  poll: PublicPollSchema,
+  votedOptionId: z.string().max(32).nullable(),
+});
+
 export const QueryCharactersPayloadSchema = z.looseObject({ requestedAt: TimestampSchema });
 
 /** The module's answer to `query:characters`. */
 export const QueryCharactersReplySchema = z.discriminatedUnion("ok", [CharacterListSuccessSchema, AckFailureSchema]);
 
 export const RevokeResultSchema = z.looseObject({ connectionId: z.string().max(64), revoked: z.literal(true) });
+
+/** Who is logged in, and whether the server still waits for its owner. */
+export const SessionInfoSchema = z.looseObject({ account: AccountSchema.nullable(), setupRequired: z.boolean() });
 
 export const SessionTokensSchema = z.looseObject({
   connectionId: z.string().max(64),
@@ -553,6 +637,11 @@ export const TokenRefreshRequestSchema = z.looseObject({
   refreshToken: z.string().min(1).max(512),
   proof: z.string().max(4096).exactOptional(),
 });
+
+export const VoteAcceptedSchema = z.looseObject({ poll: PublicPollSchema, votedOptionId: z.string().max(32) });
+
+/** A viewer's vote. The viewer is identified by a cookie the server sets on the vote page. */
+export const VoteRequestSchema = z.looseObject({ optionId: z.string().min(1).max(32) });
 
 /** The `auth` object of a module's Socket.IO handshake on `/vtt`. */
 export const VttHandshakeAuthSchema = z.looseObject({

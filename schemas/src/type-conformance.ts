@@ -10,6 +10,8 @@ type Assert<Condition extends true> = Condition;
 /** One entry per generated type; an entry that is not `true` fails the build. */
 export interface TypeConformance {
   AbilityScore: Assert<MutuallyAssignable<z.output<typeof V.AbilityScoreSchema>, T.AbilityScore>>;
+  Account: Assert<MutuallyAssignable<z.output<typeof V.AccountSchema>, T.Account>>;
+  AccountRole: Assert<MutuallyAssignable<z.output<typeof V.AccountRoleSchema>, T.AccountRole>>;
   AckFailure: Assert<MutuallyAssignable<z.output<typeof V.AckFailureSchema>, T.AckFailure>>;
   AckSuccess: Assert<MutuallyAssignable<z.output<typeof V.AckSuccessSchema>, T.AckSuccess>>;
   CampaignSyncPayload: Assert<MutuallyAssignable<z.output<typeof V.CampaignSyncPayloadSchema>, T.CampaignSyncPayload>>;
@@ -71,6 +73,8 @@ export interface TypeConformance {
     MutuallyAssignable<z.output<typeof V.InventoryUpdatePayloadSchema>, T.InventoryUpdatePayload>
   >;
   ItemUses: Assert<MutuallyAssignable<z.output<typeof V.ItemUsesSchema>, T.ItemUses>>;
+  LoginRequest: Assert<MutuallyAssignable<z.output<typeof V.LoginRequestSchema>, T.LoginRequest>>;
+  LogoutResult: Assert<MutuallyAssignable<z.output<typeof V.LogoutResultSchema>, T.LogoutResult>>;
   OverlayCharacterDeletePayload: Assert<
     MutuallyAssignable<z.output<typeof V.OverlayCharacterDeletePayloadSchema>, T.OverlayCharacterDeletePayload>
   >;
@@ -90,10 +94,16 @@ export interface TypeConformance {
   OverlayHandshakeAuth: Assert<
     MutuallyAssignable<z.output<typeof V.OverlayHandshakeAuthSchema>, T.OverlayHandshakeAuth>
   >;
+  OverlayLink: Assert<MutuallyAssignable<z.output<typeof V.OverlayLinkSchema>, T.OverlayLink>>;
+  OverlayLinkCreateRequest: Assert<
+    MutuallyAssignable<z.output<typeof V.OverlayLinkCreateRequestSchema>, T.OverlayLinkCreateRequest>
+  >;
+  OverlayLinkList: Assert<MutuallyAssignable<z.output<typeof V.OverlayLinkListSchema>, T.OverlayLinkList>>;
   OverlayPollPayload: Assert<MutuallyAssignable<z.output<typeof V.OverlayPollPayloadSchema>, T.OverlayPollPayload>>;
   OverlayRoll: Assert<MutuallyAssignable<z.output<typeof V.OverlayRollSchema>, T.OverlayRoll>>;
   OverlayStatePayload: Assert<MutuallyAssignable<z.output<typeof V.OverlayStatePayloadSchema>, T.OverlayStatePayload>>;
   OverlayWorld: Assert<MutuallyAssignable<z.output<typeof V.OverlayWorldSchema>, T.OverlayWorld>>;
+  OwnerSetupRequest: Assert<MutuallyAssignable<z.output<typeof V.OwnerSetupRequestSchema>, T.OwnerSetupRequest>>;
   PairingAlgorithm: Assert<MutuallyAssignable<z.output<typeof V.PairingAlgorithmSchema>, T.PairingAlgorithm>>;
   PairingComplete: Assert<MutuallyAssignable<z.output<typeof V.PairingCompleteSchema>, T.PairingComplete>>;
   PairingConfirmed: Assert<MutuallyAssignable<z.output<typeof V.PairingConfirmedSchema>, T.PairingConfirmed>>;
@@ -102,14 +112,18 @@ export interface TypeConformance {
   PairingTokenClaims: Assert<MutuallyAssignable<z.output<typeof V.PairingTokenClaimsSchema>, T.PairingTokenClaims>>;
   PairingTokenRequest: Assert<MutuallyAssignable<z.output<typeof V.PairingTokenRequestSchema>, T.PairingTokenRequest>>;
   PairingWaitResult: Assert<MutuallyAssignable<z.output<typeof V.PairingWaitResultSchema>, T.PairingWaitResult>>;
+  Poll: Assert<MutuallyAssignable<z.output<typeof V.PollSchema>, T.Poll>>;
+  PollCreateRequest: Assert<MutuallyAssignable<z.output<typeof V.PollCreateRequestSchema>, T.PollCreateRequest>>;
   PollEndPayload: Assert<MutuallyAssignable<z.output<typeof V.PollEndPayloadSchema>, T.PollEndPayload>>;
   PollEndReason: Assert<MutuallyAssignable<z.output<typeof V.PollEndReasonSchema>, T.PollEndReason>>;
+  PollList: Assert<MutuallyAssignable<z.output<typeof V.PollListSchema>, T.PollList>>;
   PollOption: Assert<MutuallyAssignable<z.output<typeof V.PollOptionSchema>, T.PollOption>>;
   PollOptionResult: Assert<MutuallyAssignable<z.output<typeof V.PollOptionResultSchema>, T.PollOptionResult>>;
   PollStartPayload: Assert<MutuallyAssignable<z.output<typeof V.PollStartPayloadSchema>, T.PollStartPayload>>;
   PollStatus: Assert<MutuallyAssignable<z.output<typeof V.PollStatusSchema>, T.PollStatus>>;
   PublicPoll: Assert<MutuallyAssignable<z.output<typeof V.PublicPollSchema>, T.PublicPoll>>;
   PublicPollOption: Assert<MutuallyAssignable<z.output<typeof V.PublicPollOptionSchema>, T.PublicPollOption>>;
+  PublicPollView: Assert<MutuallyAssignable<z.output<typeof V.PublicPollViewSchema>, T.PublicPollView>>;
   QueryCharactersPayload: Assert<
     MutuallyAssignable<z.output<typeof V.QueryCharactersPayloadSchema>, T.QueryCharactersPayload>
   >;
@@ -123,9 +137,12 @@ export interface TypeConformance {
   RollType: Assert<MutuallyAssignable<z.output<typeof V.RollTypeSchema>, T.RollType>>;
   RollVisibility: Assert<MutuallyAssignable<z.output<typeof V.RollVisibilitySchema>, T.RollVisibility>>;
   ServerLimits: Assert<MutuallyAssignable<z.output<typeof V.ServerLimitsSchema>, T.ServerLimits>>;
+  SessionInfo: Assert<MutuallyAssignable<z.output<typeof V.SessionInfoSchema>, T.SessionInfo>>;
   SessionTokens: Assert<MutuallyAssignable<z.output<typeof V.SessionTokensSchema>, T.SessionTokens>>;
   TokenRefreshRequest: Assert<MutuallyAssignable<z.output<typeof V.TokenRefreshRequestSchema>, T.TokenRefreshRequest>>;
   ValidationIssue: Assert<MutuallyAssignable<z.output<typeof V.ValidationIssueSchema>, T.ValidationIssue>>;
+  VoteAccepted: Assert<MutuallyAssignable<z.output<typeof V.VoteAcceptedSchema>, T.VoteAccepted>>;
+  VoteRequest: Assert<MutuallyAssignable<z.output<typeof V.VoteRequestSchema>, T.VoteRequest>>;
   VttHandshakeAuth: Assert<MutuallyAssignable<z.output<typeof V.VttHandshakeAuthSchema>, T.VttHandshakeAuth>>;
   VttInfo: Assert<MutuallyAssignable<z.output<typeof V.VttInfoSchema>, T.VttInfo>>;
   WorldInfo: Assert<MutuallyAssignable<z.output<typeof V.WorldInfoSchema>, T.WorldInfo>>;

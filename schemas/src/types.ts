@@ -12,6 +12,27 @@ export interface AbilityScore {
   mod: number;
 }
 
+/**
+ * A streamer's account on this server.
+ */
+export interface Account {
+  accountId: string;
+  username: string;
+  /**
+   * `owner` set up the server and can add accounts; `streamer` owns its own connections.
+   */
+  role: AccountRole;
+  /**
+   * Milliseconds since the Unix epoch.
+   */
+  createdAt: number;
+}
+
+/**
+ * `owner` set up the server and can add accounts; `streamer` owns its own connections.
+ */
+export type AccountRole = "owner" | "streamer";
+
 export interface AckFailure {
   ok: false;
   error: ErrorInfo;
@@ -609,6 +630,15 @@ export interface ItemUses {
   max: number | null;
 }
 
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+export interface LogoutResult {
+  loggedOut: true;
+}
+
 export interface OverlayCharacterDeletePayload {
   /**
    * The world's sequence number of an overlay event. It only grows; gaps are allowed.
@@ -696,6 +726,37 @@ export interface OverlayHandshakeAuth {
   lastSeq?: number;
 }
 
+/**
+ * A read-only overlay URL for OBS. The token (inside `url`) is only returned when the link is created;
+ * afterwards `url` is null and the link can only be revoked.
+ */
+export interface OverlayLink {
+  overlayId: string;
+  connectionId: string;
+  label: string;
+  /**
+   * The overlay page's path with its token (`/overlay/<token>`), only in the answer to its creation.
+   */
+  url: string | null;
+  /**
+   * Milliseconds since the Unix epoch.
+   */
+  createdAt: number;
+  revoked: boolean;
+}
+
+export interface OverlayLinkCreateRequest {
+  connectionId: string;
+  /**
+   * A name for the streamer (`Main scene`, `BRB screen`).
+   */
+  label: string;
+}
+
+export interface OverlayLinkList {
+  overlays: OverlayLink[];
+}
+
 export interface OverlayPollPayload {
   /**
    * The world's sequence number of an overlay event. It only grows; gaps are allowed.
@@ -768,6 +829,18 @@ export interface OverlayWorld {
    * Whether the VTT module is connected right now.
    */
   online: boolean;
+}
+
+/**
+ * Completes the first-run setup with the one-time setup token the server printed.
+ */
+export interface OwnerSetupRequest {
+  setupToken: string;
+  username: string;
+  /**
+   * At least 10 characters.
+   */
+  password: string;
 }
 
 /**
@@ -882,6 +955,43 @@ export interface PairingTokenRequest {
 
 export type PairingWaitResult = PairingPending | PairingComplete;
 
+/**
+ * A poll as its streamer sees it in the dashboard.
+ */
+export interface Poll {
+  pollId: string;
+  connectionId: string;
+  question: string;
+  options: PublicPollOption[];
+  /**
+   * `draft` created, not started; `running` accepting votes; `closed` ended.
+   */
+  status: PollStatus;
+  durationSeconds: number;
+  /**
+   * Milliseconds since the Unix epoch.
+   */
+  createdAt: number;
+  startedAt: number | null;
+  endsAt: number | null;
+  endedAt: number | null;
+  totalVotes: number;
+  winners: string[];
+}
+
+export interface PollCreateRequest {
+  connectionId: string;
+  question: string;
+  /**
+   * The options' labels, 2 to 10.
+   */
+  options: string[];
+  /**
+   * How long the poll runs once started.
+   */
+  durationSeconds: number;
+}
+
 export interface PollEndPayload {
   pollId: string;
   question: string;
@@ -905,6 +1015,10 @@ export interface PollEndPayload {
  * `timer` the poll reached its end time; `manual` the streamer ended it early.
  */
 export type PollEndReason = "timer" | "manual";
+
+export interface PollList {
+  polls: Poll[];
+}
 
 export interface PollOption {
   id: string;
@@ -960,6 +1074,17 @@ export interface PublicPollOption {
   id: string;
   label: string;
   votes: number;
+}
+
+/**
+ * What the viewer vote page shows, with the viewer's own vote if any.
+ */
+export interface PublicPollView {
+  /**
+   * A poll as overlays and viewers see it.
+   */
+  poll: PublicPoll;
+  votedOptionId: string | null;
 }
 
 export interface QueryCharactersPayload {
@@ -1037,6 +1162,17 @@ export interface ServerLimits {
   eventsBurst: number;
 }
 
+/**
+ * Who is logged in, and whether the server still waits for its owner.
+ */
+export interface SessionInfo {
+  account: Account | null;
+  /**
+   * True until the owner account has a password (first start).
+   */
+  setupRequired: boolean;
+}
+
 export interface SessionTokens {
   connectionId: string;
   sessionToken: string;
@@ -1064,6 +1200,21 @@ export interface ValidationIssue {
    */
   path: (string | number)[];
   message: string;
+}
+
+export interface VoteAccepted {
+  /**
+   * A poll as overlays and viewers see it.
+   */
+  poll: PublicPoll;
+  votedOptionId: string;
+}
+
+/**
+ * A viewer's vote. The viewer is identified by a cookie the server sets on the vote page.
+ */
+export interface VoteRequest {
+  optionId: string;
 }
 
 /**

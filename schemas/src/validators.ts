@@ -5,6 +5,22 @@ import { z } from "zod";
 
 export const AbilityScoreSchema = z.strictObject({ value: z.number().nullable(), mod: z.number() });
 
+/** `owner` set up the server and can add accounts; `streamer` owns its own connections. */
+export const AccountRoleSchema = z.enum(["owner", "streamer"]);
+
+/** Milliseconds since the Unix epoch. */
+export const TimestampSchema = z.int().gte(0).lte(9007199254740991);
+
+export const UsernameSchema = z.string().min(3).max(64).regex(new RegExp("^[A-Za-z0-9_.-]+$", "u"));
+
+/** A streamer's account on this server. */
+export const AccountSchema = z.strictObject({
+  accountId: z.string().max(64),
+  username: UsernameSchema,
+  role: AccountRoleSchema,
+  createdAt: TimestampSchema,
+});
+
 /** The registry of error codes, shared by acknowledgements, `connect_error` data and HTTP error bodies. */
 export const ErrorCodeSchema = z.enum([
   "VALIDATION",
@@ -147,9 +163,6 @@ export const CombatStateSchema = z.strictObject({
 export const EventIdSchema = z
   .string()
   .regex(new RegExp("^(?:[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", "u"));
-
-/** Milliseconds since the Unix epoch. */
-export const TimestampSchema = z.int().gte(0).lte(9007199254740991);
 
 /** The VTT's id of the world (Foundry `game.world.id`). */
 export const WorldIdSchema = z.string().min(1).max(128);
@@ -367,6 +380,13 @@ export const InventoryUpdatePayloadSchema = z.strictObject({
   items: z.array(InventoryItemSchema).max(1000),
 });
 
+export const LoginRequestSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export const LogoutResultSchema = z.strictObject({ loggedOut: z.literal(true) });
+
 export const OverlayCharacterDeletePayloadSchema = z.strictObject({ seq: SeqSchema, vttCharacterId: DocumentIdSchema });
 
 export const OverlayCharacterUpdatePayloadSchema = z.strictObject({ seq: SeqSchema, character: CharacterSchema });
@@ -403,6 +423,26 @@ export const OverlayHandshakeAuthSchema = z.strictObject({
   protocolVersion: z.string().regex(new RegExp("^\\d+\\.\\d+\\.\\d+$", "u")),
   lastSeq: SeqSchema.exactOptional(),
 });
+
+/**
+ * A read-only overlay URL for OBS. The token (inside `url`) is only returned when the link is created;
+ * afterwards `url` is null and the link can only be revoked.
+ */
+export const OverlayLinkSchema = z.strictObject({
+  overlayId: z.string().max(64),
+  connectionId: z.string().max(64),
+  label: z.string().max(100),
+  url: z.string().max(2048).nullable(),
+  createdAt: TimestampSchema,
+  revoked: z.boolean(),
+});
+
+export const OverlayLinkCreateRequestSchema = z.strictObject({
+  connectionId: z.string().min(1).max(64),
+  label: z.string().min(1).max(100),
+});
+
+export const OverlayLinkListSchema = z.strictObject({ overlays: z.array(OverlayLinkSchema) });
 
 export const PollIdSchema = z.string().min(1).max(64);
 
@@ -442,6 +482,16 @@ export const OverlayStatePayloadSchema = z.strictObject({
   combat: OverlayCombatSchema.nullable(),
   poll: PublicPollSchema.nullable(),
   recentRolls: z.array(OverlayRollSchema).max(50),
+});
+
+/** At least 10 characters. */
+export const PasswordSchema = z.string().min(10).max(256);
+
+/** Completes the first-run setup with the one-time setup token the server printed. */
+export const OwnerSetupRequestSchema = z.strictObject({
+  setupToken: z.string().min(1).max(512),
+  username: UsernameSchema,
+  password: PasswordSchema,
 });
 
 /** `ES256` the module signed with its own key pair; `HS256` with the account's pairing secret. */
@@ -504,6 +554,29 @@ export const PairingTokenRequestSchema = z.strictObject({ pairingToken: z.string
 /** What `GET /vtt/pair/wait` answers to the module waiting with its pairing token. */
 export const PairingWaitResultSchema = z.discriminatedUnion("status", [PairingPendingSchema, PairingCompleteSchema]);
 
+/** A poll as its streamer sees it in the dashboard. */
+export const PollSchema = z.strictObject({
+  pollId: PollIdSchema,
+  connectionId: z.string().max(64),
+  question: z.string().max(200),
+  options: z.array(PublicPollOptionSchema).min(2).max(10),
+  status: PollStatusSchema,
+  durationSeconds: z.int().gte(1),
+  createdAt: TimestampSchema,
+  startedAt: TimestampSchema.nullable(),
+  endsAt: TimestampSchema.nullable(),
+  endedAt: TimestampSchema.nullable(),
+  totalVotes: z.int().gte(0),
+  winners: z.array(z.string()).max(10),
+});
+
+export const PollCreateRequestSchema = z.strictObject({
+  connectionId: z.string().min(1).max(64),
+  question: z.string().min(1).max(200),
+  options: z.array(z.string().min(1).max(100)).min(2).max(10),
+  durationSeconds: z.int().gte(10).lte(3600),
+});
+
 /** `timer` the poll reached its end time; `manual` the streamer ended it early. */
 export const PollEndReasonSchema = z.enum(["timer", "manual"]);
 
@@ -523,6 +596,8 @@ export const PollEndPayloadSchema = z.strictObject({
   reason: PollEndReasonSchema,
 });
 
+export const PollListSchema = z.strictObject({ polls: z.array(PollSchema) });
+
 export const PollOptionSchema = z.strictObject({ id: z.string().min(1).max(32), label: z.string().min(1).max(100) });
 
 export const PollStartPayloadSchema = z.strictObject({
@@ -533,12 +608,21 @@ export const PollStartPayloadSchema = z.strictObject({
   endsAt: TimestampSchema,
 });
 
+/** What the viewer vote page shows, with the viewer's own vote if any. */
+export const PublicPollViewSchema = z.strictObject({
+  poll: PublicPollSchema,
+  votedOptionId: z.string().max(32).nullable(),
+});
+
 export const QueryCharactersPayloadSchema = z.strictObject({ requestedAt: TimestampSchema });
 
 /** The module's answer to `query:characters`. */
 export const QueryCharactersReplySchema = z.discriminatedUnion("ok", [CharacterListSuccessSchema, AckFailureSchema]);
 
 export const RevokeResultSchema = z.strictObject({ connectionId: z.string().max(64), revoked: z.literal(true) });
+
+/** Who is logged in, and whether the server still waits for its owner. */
+export const SessionInfoSchema = z.strictObject({ account: AccountSchema.nullable(), setupRequired: z.boolean() });
 
 export const SessionTokensSchema = z.strictObject({
   connectionId: z.string().max(64),
@@ -552,6 +636,11 @@ export const TokenRefreshRequestSchema = z.strictObject({
   refreshToken: z.string().min(1).max(512),
   proof: z.string().max(4096).exactOptional(),
 });
+
+export const VoteAcceptedSchema = z.strictObject({ poll: PublicPollSchema, votedOptionId: z.string().max(32) });
+
+/** A viewer's vote. The viewer is identified by a cookie the server sets on the vote page. */
+export const VoteRequestSchema = z.strictObject({ optionId: z.string().min(1).max(32) });
 
 /** The `auth` object of a module's Socket.IO handshake on `/vtt`. */
 export const VttHandshakeAuthSchema = z.strictObject({
