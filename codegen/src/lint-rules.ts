@@ -275,6 +275,25 @@ const httpRoutes: RuleFunction = (document, _options, context) => {
   return findings;
 };
 
+/** What the generated stubs and error class rely on. */
+const STUB_SCHEMAS = ['ErrorCode', 'ErrorInfo', 'ValidationIssue'];
+const STUB_ERROR_CODES = ['VALIDATION', 'UNKNOWN_EVENT', 'INTERNAL'];
+
+const stubRequirements: RuleFunction = (schemas, _options, context) => {
+  if (!isRecord(schemas)) return [];
+  const findings = STUB_SCHEMAS.filter((name) => !(name in schemas)).map((name) => ({
+    message: `The generated stubs need a components.schemas.${name}.`,
+    path: context.path,
+  }));
+  const codes = isRecord(schemas.ErrorCode) && Array.isArray(schemas.ErrorCode.enum) ? schemas.ErrorCode.enum : [];
+  for (const code of STUB_ERROR_CODES) {
+    if (!codes.includes(code)) {
+      findings.push({ message: `The generated stubs answer with ${code}: add it to ErrorCode.`, path: context.path });
+    }
+  }
+  return findings;
+};
+
 const rule = (description: string, given: string, fn: RuleFunction, resolved = true): Rule => ({
   description,
   message: '{{error}}',
@@ -315,6 +334,12 @@ export const tumulteRuleset = {
       'Every error code is described.',
       '$.components.schemas.ErrorCode',
       errorRegistry,
+      false,
+    ),
+    'tumulte-stub-requirements': rule(
+      'The stubs find their error schemas.',
+      '$.components.schemas',
+      stubRequirements,
       false,
     ),
     'tumulte-http-routes': rule('HTTP routes name existing schemas.', '$', httpRoutes, false),
