@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { openPgStore } from './pg-store.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+export const SQLITE_FILE_NAME = 'tumulte.sqlite';
+
+export interface StoreLocation {
+  /** PostgreSQL connection string; when absent, SQLite in `dataDir`. */
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  readonly onPoolError?: (error: Error) => void;
+}
+
+/** Opens the database the configuration names (SQLite by default) and applies its migrations. */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  const store = location.databaseUrl
+    ? openPgStore({
+        connectionString: location.databaseUrl,
+        ...(location.onPoolError ? { onPoolError: location.onPoolError } : {}),
+      })
+    : openSqliteStore({ file: join(location.dataDir, SQLITE_FILE_NAME) });
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}

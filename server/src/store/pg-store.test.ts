@@ -1,0 +1,16 @@
+import { createTestDatabase } from '../test-support/postgres.js';
+import { openPgStore } from './pg-store.js';
+import { describeStoreSuite } from './store-suite.js';
+
+describeStoreSuite('PostgreSQL', async () => {
+  const database = await createTestDatabase();
+  const store = openPgStore({ connectionString: database.url });
+  await store.migrate();
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await database.drop();
+    },
+  };
+});

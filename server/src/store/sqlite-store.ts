@@ -1,0 +1,328 @@
+// The store on SQLite (better-sqlite3 12, WAL): the embedded default, a file in the data directory.
+// better-sqlite3 is synchronous and its transactions cannot span an `await`, so this store serialises every
+// transaction behind one lock and drives BEGIN/COMMIT itself; the services stay the same async code as on
+// PostgreSQL.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { AsyncLock } from './async-lock.js';
+import * as t from './sqlite-schema.js';
+import type {
+  AccountRow,
+  ApiTokenRow,
+  CharacterRow,
+  CombatRow,
+  DashboardSessionRow,
+  DiceRollRow,
+  InboundEventRow,
+  NewConnection,
+  OverlayEventRow,
+  PairingRequestRow,
+  RefreshTokenRow,
+  Store,
+  StoreTx,
+  WorldUpdate,
+} from './store.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../../drizzle/sqlite', import.meta.url));
+
+type Db = BetterSQLite3Database<Record<string, never>>;
+
+export interface SqliteStoreOptions {
+  /** The database file, or `:memory:`. */
+  readonly file: string;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const client = new Database(options.file);
+  client.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process crash (kill -9); only a power cut may lose the last commits.
+  client.pragma('synchronous = NORMAL');
+  client.pragma('foreign_keys = ON');
+  client.pragma('busy_timeout = 5000');
+  const db: Db = drizzle({ client });
+  const lock = new AsyncLock();
+  let savepoints = 0;
+
+  const tx: StoreTx = {
+    async getSetting(key) {
+      return db.select().from(t.settings).where(eq(t.settings.key, key)).get()?.value ?? null;
+    },
+    async insertSettingIfAbsent(key, value) {
+      return db.insert(t.settings).values({ key, value }).onConflictDoNothing().returning().all().length === 1;
+    },
+
+    async insertAccount(account: AccountRow) {
+      db.insert(t.accounts).values(account).run();
+    },
+    async getAccount(id) {
+      return db.select().from(t.accounts).where(eq(t.accounts.id, id)).get() ?? null;
+    },
+    async getAccountByUsername(username) {
+      return db.select().from(t.accounts).where(eq(t.accounts.username, username)).get() ?? null;
+    },
+    async listAccounts() {
+      return db.select().from(t.accounts).orderBy(asc(t.accounts.createdAt), asc(t.accounts.id)).all();
+    },
+    async setAccountCredentials(id, username, passwordHash) {
+      db.update(t.accounts).set({ username, passwordHash }).where(eq(t.accounts.id, id)).run();
+    },
+
+    async insertApiToken(token: ApiTokenRow) {
+      db.insert(t.apiTokens).values(token).run();
+    },
+    async findApiTokenByHash(tokenHash) {
+      return db.select().from(t.apiTokens).where(eq(t.apiTokens.tokenHash, tokenHash)).get() ?? null;
+    },
+    async touchApiToken(id, at) {
+      db.update(t.apiTokens).set({ lastUsedAt: at }).where(eq(t.apiTokens.id, id)).run();
+    },
+    async revokeApiToken(id, at) {
+      db.update(t.apiTokens)
+        .set({ revokedAt: at })
+        .where(and(eq(t.apiTokens.id, id), isNull(t.apiTokens.revokedAt)))
+        .run();
+    },
+    async insertDashboardSession(session: DashboardSessionRow) {
+      db.insert(t.dashboardSessions).values(session).run();
+    },
+    async getDashboardSession(idHash) {
+      return db.select().from(t.dashboardSessions).where(eq(t.dashboardSessions.idHash, idHash)).get() ?? null;
+    },
+    async deleteDashboardSession(idHash) {
+      db.delete(t.dashboardSessions).where(eq(t.dashboardSessions.idHash, idHash)).run();
+    },
+
+    async insertPairingRequest(request: PairingRequestRow) {
+      return db.insert(t.pairingRequests).values(request).onConflictDoNothing().returning().all().length === 1;
+    },
+    async getPairingRequest(jti) {
+      return db.select().from(t.pairingRequests).where(eq(t.pairingRequests.jti, jti)).get() ?? null;
+    },
+    async markPairingDelivered(jti, at) {
+      const rows = db
+        .update(t.pairingRequests)
+        .set({ status: 'delivered', deliveredAt: at })
+        .where(and(eq(t.pairingRequests.jti, jti), eq(t.pairingRequests.status, 'confirmed')))
+        .returning()
+        .all();
+      return rows.length === 1;
+    },
+
+    async insertConnection(connection: NewConnection) {
+      db.insert(t.vttConnections).values(connection).run();
+    },
+    async getConnection(id) {
+      return db.select().from(t.vttConnections).where(eq(t.vttConnections.id, id)).get() ?? null;
+    },
+    async lockConnection(id) {
+      // Transactions are already serialised by the lock (and BEGIN IMMEDIATE).
+      return db.select().from(t.vttConnections).where(eq(t.vttConnections.id, id)).get() ?? null;
+    },
+    async listConnections(accountId) {
+      return db
+        .select()
+        .from(t.vttConnections)
+        .where(eq(t.vttConnections.accountId, accountId))
+        .orderBy(asc(t.vttConnections.createdAt), asc(t.vttConnections.id))
+        .all();
+    },
+    async revokeConnection(id, reason, at) {
+      const rows = db
+        .update(t.vttConnections)
+        .set({ revokedAt: at, revokeReason: reason })
+        .where(and(eq(t.vttConnections.id, id), isNull(t.vttConnections.revokedAt)))
+        .returning()
+        .all();
+      return rows.length === 1;
+    },
+    async updateConnectionWorld(id, world: WorldUpdate) {
+      db.update(t.vttConnections).set(world).where(eq(t.vttConnections.id, id)).run();
+    },
+    async recordHeartbeat(id, at, latencyMs, queuedEvents) {
+      db.update(t.vttConnections)
+        .set({ lastSeenAt: at, latencyMs, queuedEvents })
+        .where(eq(t.vttConnections.id, id))
+        .run();
+    },
+    async touchConnection(id, at) {
+      db.update(t.vttConnections).set({ lastSeenAt: at }).where(eq(t.vttConnections.id, id)).run();
+    },
+    async nextSeq(id) {
+      const row = db
+        .update(t.vttConnections)
+        .set({ lastSeq: sql`${t.vttConnections.lastSeq} + 1` })
+        .where(eq(t.vttConnections.id, id))
+        .returning({ lastSeq: t.vttConnections.lastSeq })
+        .get();
+      if (!row) throw new Error(`No connection ${id}`);
+      return row.lastSeq;
+    },
+
+    async insertRefreshToken(token: RefreshTokenRow) {
+      db.insert(t.refreshTokens).values(token).run();
+    },
+    async getRefreshToken(tokenHash) {
+      return db.select().from(t.refreshTokens).where(eq(t.refreshTokens.tokenHash, tokenHash)).get() ?? null;
+    },
+    async markRefreshTokenUsed(tokenHash, at) {
+      const rows = db
+        .update(t.refreshTokens)
+        .set({ usedAt: at })
+        .where(and(eq(t.refreshTokens.tokenHash, tokenHash), isNull(t.refreshTokens.usedAt)))
+        .returning()
+        .all();
+      return rows.length === 1;
+    },
+
+    async getInboundEvent(connectionId, eventId) {
+      return (
+        db
+          .select()
+          .from(t.inboundEvents)
+          .where(and(eq(t.inboundEvents.connectionId, connectionId), eq(t.inboundEvents.eventId, eventId)))
+          .get() ?? null
+      );
+    },
+    async insertInboundEvent(event: InboundEventRow) {
+      return db.insert(t.inboundEvents).values(event).onConflictDoNothing().returning().all().length === 1;
+    },
+
+    async getCharacter(connectionId, vttCharacterId) {
+      return (
+        db
+          .select()
+          .from(t.characters)
+          .where(and(eq(t.characters.connectionId, connectionId), eq(t.characters.vttCharacterId, vttCharacterId)))
+          .get() ?? null
+      );
+    },
+    async putCharacter(row: CharacterRow) {
+      const { connectionId, vttCharacterId, ...rest } = row;
+      db.insert(t.characters)
+        .values(row)
+        .onConflictDoUpdate({ target: [t.characters.connectionId, t.characters.vttCharacterId], set: rest })
+        .run();
+    },
+    async listCharacters(connectionId) {
+      return db
+        .select()
+        .from(t.characters)
+        .where(eq(t.characters.connectionId, connectionId))
+        .orderBy(asc(t.characters.vttCharacterId))
+        .all();
+    },
+    async getCombat(connectionId, combatId) {
+      return (
+        db
+          .select()
+          .from(t.combats)
+          .where(and(eq(t.combats.connectionId, connectionId), eq(t.combats.combatId, combatId)))
+          .get() ?? null
+      );
+    },
+    async putCombat(row: CombatRow) {
+      const { connectionId, combatId, ...rest } = row;
+      db.insert(t.combats)
+        .values(row)
+        .onConflictDoUpdate({ target: [t.combats.connectionId, t.combats.combatId], set: rest })
+        .run();
+    },
+    async listCombats(connectionId) {
+      return db
+        .select()
+        .from(t.combats)
+        .where(eq(t.combats.connectionId, connectionId))
+        .orderBy(asc(t.combats.combatId))
+        .all();
+    },
+    async insertDiceRoll(row: DiceRollRow) {
+      return db.insert(t.diceRolls).values(row).onConflictDoNothing().returning().all().length === 1;
+    },
+    async getDiceRoll(connectionId, rollId) {
+      return (
+        db
+          .select()
+          .from(t.diceRolls)
+          .where(and(eq(t.diceRolls.connectionId, connectionId), eq(t.diceRolls.rollId, rollId)))
+          .get() ?? null
+      );
+    },
+    async listRecentDiceRolls(connectionId, limit, visibility) {
+      const where = visibility
+        ? and(eq(t.diceRolls.connectionId, connectionId), eq(t.diceRolls.visibility, visibility))
+        : eq(t.diceRolls.connectionId, connectionId);
+      return db
+        .select()
+        .from(t.diceRolls)
+        .where(where)
+        .orderBy(desc(t.diceRolls.timestamp), desc(t.diceRolls.receivedAt), desc(t.diceRolls.rollId))
+        .limit(limit)
+        .all();
+    },
+
+    async appendOverlayEvent(row: OverlayEventRow) {
+      db.insert(t.overlayEvents).values(row).run();
+    },
+    async listOverlayEvents(connectionId, afterSeq, limit) {
+      return db
+        .select()
+        .from(t.overlayEvents)
+        .where(and(eq(t.overlayEvents.connectionId, connectionId), gt(t.overlayEvents.seq, afterSeq)))
+        .orderBy(asc(t.overlayEvents.seq))
+        .limit(limit)
+        .all();
+    },
+
+    async savepoint(fn) {
+      const name = `sp_${++savepoints}`;
+      client.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(tx);
+        client.exec(`RELEASE ${name}`);
+        return result;
+      } catch (error) {
+        client.exec(`ROLLBACK TO ${name}`);
+        client.exec(`RELEASE ${name}`);
+        throw error;
+      }
+    },
+  };
+
+  return {
+    dialect: 'sqlite',
+    async migrate() {
+      await lock.run(async () => migrate(db, { migrationsFolder: MIGRATIONS }));
+    },
+    transaction(fn) {
+      return lock.run(async () => {
+        client.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(tx);
+          client.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (client.inTransaction) client.exec('ROLLBACK');
+          throw error;
+        }
+      });
+    },
+    async ping() {
+      try {
+        return client.prepare('SELECT 1 AS ok').get() !== undefined;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await lock.run(async () => {
+        if (client.open) client.close();
+      });
+    },
+  };
+}
