@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every suite of every package, on a fresh machine too. Installs Chromium for the browser suites
-// when it is missing, checks the generated code against the contract, builds, runs each workspace's vitest
+// when it is missing, checks the generated code against the contract and the contract against the last
+// release, builds, runs each workspace's vitest
 // suites and ends with one line `N passed, N failed` summing them all.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -18,7 +19,8 @@ function run(command, args, options = {}) {
 function ensureChromium() {
   if (process.env.CHROMIUM_PATH || existsSync(CHROMIUM)) return;
   const apt = process.getuid?.() === 0 ? ['apt-get'] : ['sudo', 'apt-get'];
-  const install = (...args) => run(apt[0], [...apt.slice(1), ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const install = (...args) =>
+    run(apt[0], [...apt.slice(1), ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (install('update', '-qq') !== 0 || install('install', '-y', '-qq', 'chromium') !== 0) {
     console.error('Could not install Chromium (Debian package "chromium"); the browser suites will fail.');
   }
@@ -29,6 +31,7 @@ const packageJson = (workspace) => JSON.parse(readFileSync(join(workspace, 'pack
 ensureChromium();
 const gates = [
   ['npm', ['run', '-s', 'codegen', '--', '--check']],
+  ['npm', ['run', '-s', 'contract:compat']],
   ['npx', ['turbo', 'run', 'build']],
 ];
 for (const [command, args] of gates) {
