@@ -51,9 +51,9 @@ export async function validatorsBench(): Promise<BenchSection> {
       return result.state === 'completed' ? result.throughput.mean : 0;
     });
     const baseline = hz[0] ?? 1;
-    bench.tasks.forEach((task, i) =>
-      rows.push([c.name, task.name, formatNumber(hz[i] ?? 0), ratio(hz[i] ?? 0, baseline)]),
-    );
+    for (const [i, task] of bench.tasks.entries()) {
+      rows.push([c.name, task.name, formatNumber(hz[i] ?? 0), ratio(hz[i] ?? 0, baseline)]);
+    }
   }
   return {
     title: 'Validators: generated zod vs ajv',
