@@ -1,0 +1,35 @@
+// The generator itself: its mutations are mostly invalid, and the pollution ones really carry the key.
+import { DiceRollPayloadSchema } from '@tumulte/schemas';
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { contractMessages } from '../contract/contract-document.js';
+import { hostilePayloads } from './mutations.js';
+
+const example = contractMessages().find((m) => m.key === 'DiceRoll')?.examples[0]?.payload;
+
+it('produces payloads the strict validator mostly rejects, of every kind', () => {
+  const samples = fc.sample(hostilePayloads(example as never), { numRuns: 500, seed: 42 });
+  const kinds = new Set(samples.map((s) => s.kind));
+  expect(kinds).toEqual(
+    new Set([
+      'wrong type',
+      'missing field',
+      'unknown field',
+      'huge string',
+      'deep nesting',
+      'prototype pollution',
+      'random JSON',
+    ]),
+  );
+  const rejected = samples.filter((s) => !DiceRollPayloadSchema.safeParse(JSON.parse(s.payload)).success);
+  expect(rejected.length / samples.length).toBeGreaterThan(0.9);
+});
+
+it('puts prototype-pollution keys in the JSON text as own keys', () => {
+  const samples = fc
+    .sample(hostilePayloads(example as never), { numRuns: 300, seed: 7 })
+    .filter((s) => s.kind === 'prototype pollution');
+  expect(samples.some((s) => s.payload.includes('"__proto__":{"polluted":true}'))).toBe(true);
+  for (const s of samples) expect(DiceRollPayloadSchema.safeParse(JSON.parse(s.payload)).success).toBe(false);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
