@@ -49,8 +49,8 @@ const wrongValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom(-1, 0, 1e308, -1e308, 2 ** 53 + 1, 0.5),
   fc.string({ maxLength: 20 }),
   fc.constantFrom('', ' ', '<script>alert(1)</script>', '\u0000', '💥'.repeat(300)),
-  fc.constant([]),
-  fc.constant({}),
+  fc.constant<Json>([]),
+  fc.constant<Json>({}),
   fc.array(fc.integer(), { maxLength: 3 }),
 );
 
