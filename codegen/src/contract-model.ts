@@ -57,6 +57,12 @@ export interface HttpRouteModel {
   responses: { status: number; schema: string }[];
 }
 
+export interface GuideSection {
+  title: string;
+  /** Markdown. */
+  body: string;
+}
+
 export interface ContractModel {
   title: string;
   description: string;
@@ -67,6 +73,8 @@ export interface ContractModel {
   namespaces: NamespaceModel[];
   errorCodes: ErrorCodeModel[];
   httpRoutes: HttpRouteModel[];
+  /** The prose chapters of the protocol guide (`x-guide`). */
+  guide: GuideSection[];
 }
 
 const asRecord = (value: unknown): Record<string, unknown> =>
@@ -190,5 +198,9 @@ export function buildContractModel(spec: LoadedSpec): ContractModel {
     namespaces,
     errorCodes,
     httpRoutes,
+    guide: (Array.isArray(doc['x-guide']) ? doc['x-guide'] : []).map((raw) => {
+      const section = asRecord(raw);
+      return { title: String(section.title), body: String(section.body ?? '') };
+    }),
   };
 }

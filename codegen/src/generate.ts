@@ -8,6 +8,7 @@ import { emitEvents } from './emitters/events.js';
 import { emitHttp } from './emitters/http.js';
 import { emitJsonSchemas } from './emitters/json-schemas.js';
 import { emitProtocolDoc } from './emitters/protocol-doc.js';
+import { emitProtocolHtml } from './emitters/protocol-html.js';
 import { emitServer } from './emitters/server.js';
 import { emitTypeConformance } from './emitters/type-conformance.js';
 import { emitTypes } from './emitters/types.js';
@@ -49,7 +50,12 @@ export async function generate(spec: LoadedSpec): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const [path, source] of Object.entries(sources)) files.set(path, await typescript(source));
   for (const [path, content] of emitJsonSchemas(model)) files.set(`json/${path}`, content);
-  files.set('PROTOCOL.md', `<!-- ${GENERATED_NOTICE} -->\n\n${emitProtocolDoc(model)}`);
+  const protocol = emitProtocolDoc(model);
+  files.set('PROTOCOL.md', `<!-- ${GENERATED_NOTICE} -->\n\n${protocol}`);
+  files.set(
+    'docs/index.html',
+    `<!-- ${GENERATED_NOTICE} -->\n${emitProtocolHtml(`${model.title} ${model.protocolVersion}`, protocol)}`,
+  );
   files.set('asyncapi.yaml', `# ${GENERATED_NOTICE} (a copy of the contract)\n${spec.source}`);
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
 /** Folders of the output that only codegen writes: a file there that codegen did not make is stale. */
-const MANAGED_DIRS = ['src', 'json'];
+const MANAGED_DIRS = ['src', 'json', 'docs'];
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);

@@ -15,6 +15,7 @@ const modelOf = (schemas: Record<string, JsonSchema>): ContractModel => ({
   namespaces: [],
   errorCodes: [],
   httpRoutes: [],
+  guide: [],
 });
 
 describe('emitter errors', () => {

@@ -100,9 +100,17 @@ function eventSection(e: EventModel, address: string): string {
 
 export function emitProtocolDoc(model: ContractModel): string {
   const out: string[] = [`# ${model.title} — protocol ${model.protocolVersion}`, '', model.description.trim(), ''];
-  out.push('## Contents', '', '- [Authentication](#authentication)');
+  const slug = (title: string) =>
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-');
+  out.push('## Contents', '');
+  for (const section of model.guide) out.push(`- [${section.title}](#${slug(section.title)})`);
+  out.push('- [Authentication](#authentication)');
   for (const ns of model.namespaces) out.push(`- [Namespace ${ns.address}](#namespace-${anchor(ns.key)})`);
   out.push('- [HTTP API](#http-api)', '- [Error codes](#error-codes)', '- [Schemas](#schemas)', '');
+  for (const section of model.guide) out.push(`## ${section.title}`, '', section.body.trim(), '');
   out.push('## Authentication', '', (model.securityDescription ?? '').trim(), '');
   for (const ns of model.namespaces) {
     out.push(`## Namespace ${ns.key}`, '', `Address \`${ns.address}\`.`, '', (ns.description ?? '').trim(), '');
