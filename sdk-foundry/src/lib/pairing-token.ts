@@ -1,0 +1,114 @@
+import type { PairingTokenClaims } from '@tumulte/schemas';
+import { base64url, calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
+import { normalizeServerUrl } from './http.js';
+import type { ModuleKeyPair } from './key-store.js';
+
+/** How long a pairing token lives (DESIGN §4). */
+export const PAIRING_TTL_SECONDS = 300;
+/** Short-code alphabet: no I, O, 0 or 1, so the code survives being read aloud on stream. */
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export interface PairingIdentity {
+  readonly worldId: string;
+  readonly worldName: string;
+  readonly gmUserId: string;
+  readonly gmName: string;
+  readonly moduleVersion: string;
+}
+
+export interface PairingTicket {
+  readonly token: string;
+  /** `<serverUrl>/pair#<token>`: what the streamer opens or pastes in the dashboard (README "Pairing URL"). */
+  readonly url: string;
+  readonly code: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly claims: PairingTokenClaims;
+  readonly keyPair: ModuleKeyPair;
+  /** RFC 7638 thumbprint of the public key (what the server binds the connection to). */
+  readonly thumbprint: string;
+}
+
+function randomString(alphabet: string, length: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  let out = '';
+  for (const byte of bytes) out += alphabet[byte % alphabet.length];
+  return out;
+}
+
+export function newPairingCode(): string {
+  const raw = randomString(CODE_ALPHABET, 8);
+  return `${raw.slice(0, 4)}-${raw.slice(4)}`;
+}
+
+/** The pairing URL the dashboard accepts: the token in the fragment, so it never reaches a server log. */
+export function pairingUrl(serverUrl: string, token: string): string {
+  return `${normalizeServerUrl(serverUrl)}/pair#${token}`;
+}
+
+/** Signs a pairing JWT (ES256, public JWK in the protected header, `typ: tumulte-pairing+jwt`). */
+export async function createPairingTicket(
+  serverUrl: string,
+  identity: PairingIdentity,
+  keyPair: ModuleKeyPair,
+  nowMs: number,
+): Promise<PairingTicket> {
+  const iat = Math.floor(nowMs / 1000);
+  const exp = iat + PAIRING_TTL_SECONDS;
+  const jwk = await exportJWK(keyPair.publicKey);
+  if (jwk.kty !== 'EC' || !jwk.crv || !jwk.x || !jwk.y) throw new Error('the pairing key is not an EC P-256 key');
+  // Only the public members, in a fixed order (the thumbprint uses the same ones).
+  const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+  const claims: PairingTokenClaims = {
+    sub: 'vtt:foundry',
+    aud: 'tumulte:api',
+    iss: 'foundry-module:tumulte',
+    pairing_code: newPairingCode(),
+    world_id: identity.worldId,
+    world_name: identity.worldName.slice(0, 200),
+    gm_user_id: identity.gmUserId,
+    gm_name: identity.gmName.slice(0, 200),
+    module_version: identity.moduleVersion,
+    iat,
+    exp,
+    nonce: base64url.encode(crypto.getRandomValues(new Uint8Array(18))),
+    jti: base64url.encode(crypto.getRandomValues(new Uint8Array(18))),
+  };
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'ES256', typ: 'tumulte-pairing+jwt', jwk: publicJwk })
+    .sign(keyPair.privateKey);
+  return {
+    token,
+    url: pairingUrl(serverUrl, token),
+    code: claims.pairing_code,
+    issuedAt: iat * 1000,
+    expiresAt: exp * 1000,
+    claims,
+    keyPair,
+    thumbprint: await calculateJwkThumbprint(publicJwk),
+  };
+}
+
+/** base64url(SHA-256(refresh token)): binds a refresh proof to the one token it accompanies. */
+export async function refreshTokenHash(refreshToken: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(refreshToken));
+  return base64url.encode(new Uint8Array(digest));
+}
+
+/** The proof of possession `POST /vtt/refresh-token` requires for ES256-paired connections (≤ 60 s). */
+export async function createRefreshProof(
+  connectionId: string,
+  refreshToken: string,
+  privateKey: CryptoKey,
+  nowMs: number,
+): Promise<string> {
+  const iat = Math.floor(nowMs / 1000);
+  return new SignJWT({ rth: await refreshTokenHash(refreshToken) })
+    .setProtectedHeader({ alg: 'ES256', typ: 'tumulte-refresh-proof+jwt' })
+    .setAudience('tumulte:refresh')
+    .setSubject(connectionId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 60)
+    .setJti(base64url.encode(crypto.getRandomValues(new Uint8Array(18))))
+    .sign(privateKey);
+}

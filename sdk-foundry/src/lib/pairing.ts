@@ -1,0 +1,129 @@
+import { HTTP_ROUTES, type PairingComplete, ProtocolError, tolerant } from '@tumulte/schemas';
+import type { BrowserEnv } from '../env.js';
+import { Backoff } from './backoff.js';
+import { requestJson, serverUrlFor } from './http.js';
+import type { KeyStore, ModuleKeyPair } from './key-store.js';
+import { log } from './log.js';
+import { createPairingTicket, type PairingIdentity, type PairingTicket } from './pairing-token.js';
+
+export type PairingStatus = 'creating' | 'waiting' | 'paired' | 'expired' | 'used' | 'failed';
+
+export interface PairingState {
+  readonly status: PairingStatus;
+  readonly ticket: PairingTicket | null;
+  readonly error: string | null;
+}
+
+/**
+ * One pairing attempt, the module side of DESIGN §4: a fresh key pair and a signed pairing token shown as URL,
+ * QR code and short code; meanwhile a long poll on `GET /vtt/pair/wait` (Bearer <pairing token>) until the
+ * streamer confirms in the dashboard. It keeps waiting when the dialog closes (the tokens are given once) and
+ * stops at expiry, on `regenerate()` or `dispose()`.
+ */
+export class PairingSession {
+  private state: PairingState = { status: 'creating', ticket: null, error: null };
+  private abort: AbortController | null = null;
+  private readonly listeners = new Set<(state: PairingState) => void>();
+  private generation = 0;
+
+  constructor(
+    private readonly browser: BrowserEnv,
+    private readonly keys: KeyStore,
+    private readonly serverUrl: () => string,
+    private readonly identity: () => PairingIdentity,
+    private readonly onPaired: (result: PairingComplete, keyPair: ModuleKeyPair, serverUrl: string) => Promise<void>,
+  ) {}
+
+  get current(): PairingState {
+    return this.state;
+  }
+
+  onChange(listener: (state: PairingState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts (or restarts) pairing with a new key pair and token. */
+  async regenerate(): Promise<PairingTicket | null> {
+    this.abort?.abort();
+    const generation = ++this.generation;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.set({ status: 'creating', ticket: null, error: null });
+    const serverUrl = this.serverUrl();
+    try {
+      const keyPair = await this.keys.generate();
+      const ticket = await createPairingTicket(serverUrl, this.identity(), keyPair, this.browser.now());
+      if (generation !== this.generation) return null;
+      this.set({ status: 'waiting', ticket, error: null });
+      void this.wait(ticket, serverUrl, abort.signal, generation);
+      return ticket;
+    } catch (error) {
+      log.error('could not create a pairing token', error);
+      this.set({ status: 'failed', ticket: null, error: String(error) });
+      return null;
+    }
+  }
+
+  dispose(): void {
+    this.generation += 1;
+    this.abort?.abort();
+    this.abort = null;
+    this.listeners.clear();
+  }
+
+  private async wait(ticket: PairingTicket, serverUrl: string, signal: AbortSignal, generation: number): Promise<void> {
+    const backoff = new Backoff(this.browser.random, { initialMs: 1_000, maxMs: 10_000 });
+    const route = HTTP_ROUTES['GET /vtt/pair/wait'];
+    while (!signal.aborted && generation === this.generation) {
+      if (this.browser.now() >= ticket.expiresAt) {
+        this.set({ status: 'expired', ticket, error: null });
+        return;
+      }
+      const startedAt = this.browser.now();
+      try {
+        const result = await requestJson(
+          this.browser.fetch,
+          serverUrlFor(serverUrl, route.path),
+          { method: 'GET', headers: { authorization: `Bearer ${ticket.token}` }, signal },
+          tolerant.PairingWaitResultSchema,
+        );
+        if (generation !== this.generation) return;
+        if (result.status === 'paired') {
+          await this.onPaired(result as PairingComplete, ticket.keyPair, serverUrl);
+          this.set({ status: 'paired', ticket, error: null });
+          return;
+        }
+        backoff.reset();
+        // A long poll that answers at once (a proxy that does not hold requests) must not become a busy loop.
+        if (this.browser.now() - startedAt < 1_000) await this.sleep(1_000, signal);
+      } catch (error) {
+        if (signal.aborted || generation !== this.generation) return;
+        if (error instanceof ProtocolError) {
+          if (error.code === 'PAIRING_EXPIRED') return this.set({ status: 'expired', ticket, error: null });
+          if (error.code === 'PAIRING_USED') return this.set({ status: 'used', ticket, error: null });
+          if (error.code !== 'RATE_LIMITED' && error.code !== 'INTERNAL' && error.code !== 'STORAGE_UNAVAILABLE') {
+            return this.set({ status: 'failed', ticket, error: error.message });
+          }
+        }
+        // Server unreachable or busy: try again a little later, until the token expires.
+        await this.sleep(backoff.next(), signal);
+      }
+    }
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const handle = this.browser.timers.setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        this.browser.timers.clearTimeout(handle);
+        resolve();
+      });
+    });
+  }
+
+  private set(state: PairingState): void {
+    this.state = state;
+    for (const listener of this.listeners) listener(state);
+  }
+}
