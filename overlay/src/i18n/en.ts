@@ -3,18 +3,14 @@
 export const en = {
   app: {
     title: 'Tumulte',
-    tagline: 'Your tabletop game, live on stream',
   },
   common: {
     loading: 'Loading…',
     cancel: 'Cancel',
-    close: 'Close',
     retry: 'Try again',
     copy: 'Copy',
     copied: 'Copied!',
     copyFailed: 'Copy failed: select the text and copy it by hand.',
-    open: 'Open',
-    yes: 'Yes',
     never: 'never',
   },
   nav: {
@@ -45,7 +41,6 @@ export const en = {
     username: 'User name',
     password: 'Password',
     submit: 'Log in',
-    loggedOut: 'You are logged out.',
   },
   connections: {
     title: 'Connections',
@@ -156,8 +151,6 @@ export const en = {
     winner: 'Winner: {label}',
     tie: 'Tie: {labels}',
     noVotes: 'Nobody voted',
-    closed: 'Poll closed',
-    leading: 'Leading',
     winnerBadge: 'Winner',
     and: ', ',
   },

@@ -4,18 +4,14 @@ import type { MessageSchema } from './en';
 export const fr: MessageSchema = {
   app: {
     title: 'Tumulte',
-    tagline: 'Votre partie de jeu de rôle, en direct sur votre stream',
   },
   common: {
     loading: 'Chargement…',
     cancel: 'Annuler',
-    close: 'Fermer',
     retry: 'Réessayer',
     copy: 'Copier',
     copied: 'Copié !',
     copyFailed: 'La copie a échoué : sélectionnez le texte et copiez-le à la main.',
-    open: 'Ouvrir',
-    yes: 'Oui',
     never: 'jamais',
   },
   nav: {
@@ -46,7 +42,6 @@ export const fr: MessageSchema = {
     username: 'Nom d’utilisateur',
     password: 'Mot de passe',
     submit: 'Se connecter',
-    loggedOut: 'Vous êtes déconnecté.',
   },
   connections: {
     title: 'Connexions',
@@ -157,8 +152,6 @@ export const fr: MessageSchema = {
     winner: 'Gagnant : {label}',
     tie: 'Égalité : {labels}',
     noVotes: 'Personne n’a voté',
-    closed: 'Sondage terminé',
-    leading: 'En tête',
     winnerBadge: 'Gagnant',
     and: ', ',
   },
