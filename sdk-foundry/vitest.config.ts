@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The module's own info/debug lines are noise here; warnings and errors still show.
+    onConsoleLog: (log, type) => !(type === 'stdout' && log.startsWith('tumulte-integration |')),
   },
 });
