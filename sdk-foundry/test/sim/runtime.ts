@@ -228,7 +228,8 @@ export class FakeChatMessage implements Foundry.ChatMessage {
     if (typeof source.user === 'string') this.user = source.user;
     this.whisper = clone((source.whisper as string[] | undefined) ?? []);
     this.blind = source.blind === true;
-    this.rolls = clone((source.rolls as unknown[] | undefined) ?? []);
+    // Not cloned: a live Roll instance keeps its class (and the getters systems define on it).
+    this.rolls = [...((source.rolls as unknown[] | undefined) ?? [])];
     this.flavor = (source.flavor as string | null | undefined) ?? null;
     this.speaker = clone((source.speaker as Foundry.ChatSpeaker | undefined) ?? {});
     this.flags = clone((source.flags as Record<string, unknown> | undefined) ?? {});
