@@ -1,42 +1,22 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
-import type {
-  Character,
-  ConnectErrorData,
-  OverlayCombat,
-  OverlayRoll,
-  OverlayStatePayload,
-  PublicPoll,
-} from '@tumulte/schemas';
-import { createOverlayEmitter, type OverlayNamespace } from '@tumulte/schemas/server';
+import type { ConnectErrorData, OverlayStatePayload } from '@tumulte/schemas';
+import type { OverlayNamespace } from '@tumulte/schemas/server';
 import { Server } from 'socket.io';
+import { createOverlayWorld, type OverlayWorld } from './overlay-world';
+import { serveStatic } from './static';
 
 /**
  * A stand-in for the server's `/overlay` namespace, for tests of the overlay page: it checks the handshake like
  * the contract says, sends `overlay:state` on connect and numbered live events (validated by the generated
- * emitter). Optionally serves the built app (SPA fallback) so a browser can open `/overlay/<token>`.
+ * emitter). Optionally serves the built app so a browser can open `/overlay/<token>`.
  */
-export interface FakeOverlayServer {
+export interface FakeOverlayServer extends OverlayWorld {
   readonly origin: string;
   /** The `auth` of every handshake, in order. */
   readonly handshakes: Record<string, unknown>[];
-  readonly state: OverlayStatePayload;
   /** While set, handshakes are refused with this `connect_error` data. */
   refuse: ConnectErrorData | null;
-  readonly send: {
-    diceRoll(roll: OverlayRoll): number;
-    characterUpdate(character: Character): number;
-    characterDelete(vttCharacterId: string): number;
-    combatUpdate(combat: OverlayCombat): number;
-    combatEnd(combatId: string): number;
-    pollStart(poll: PublicPoll): number;
-    pollUpdate(poll: PublicPoll): number;
-    pollEnd(poll: PublicPoll): number;
-    /** An event with an explicit (possibly stale) seq, to test that clients drop it. */
-    staleCharacterUpdate(character: Character, seq: number): void;
-  };
   connectedCount(): number;
   /** Server-side disconnect of every overlay (as a restart or a revoked link does). */
   disconnectAll(): void;
@@ -50,100 +30,21 @@ export interface FakeOverlayServerOptions {
   readonly initial?: Partial<OverlayStatePayload>;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-function serveStatic(dir: string, request: IncomingMessage, response: ServerResponse): void {
-  const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(
-    /^(\.\.[/\\])+/,
-    '',
-  );
-  const file = join(dir, path);
-  const target = file.startsWith(dir) && existsSync(file) && statSync(file).isFile() ? file : join(dir, 'index.html');
-  response.writeHead(200, { 'content-type': MIME[extname(target)] ?? 'application/octet-stream' });
-  response.end(readFileSync(target));
-}
-
 export async function startFakeOverlayServer(options: FakeOverlayServerOptions): Promise<FakeOverlayServer> {
   const http = createServer((request, response) => {
-    if (options.staticDir && !request.url?.startsWith('/socket.io')) {
-      serveStatic(options.staticDir, request, response);
-      return;
-    }
-    response.writeHead(404).end();
+    if (options.staticDir) serveStatic(options.staticDir, request, response);
+    else response.writeHead(404).end();
   });
   const io = new Server(http, { transports: ['websocket'] });
   const namespace = io.of('/overlay') as unknown as OverlayNamespace;
-  const emitter = createOverlayEmitter(namespace);
-  const state: OverlayStatePayload = {
-    seq: 0,
-    world: { name: 'Lost Mine of Phandelver', system: 'dnd5e', online: true },
-    characters: [],
-    combat: null,
-    poll: null,
-    recentRolls: [],
-    ...options.initial,
-  };
+  const world = createOverlayWorld(namespace, options.initial);
   const handshakes: Record<string, unknown>[] = [];
 
   const server: FakeOverlayServer = {
+    ...world,
     origin: '',
     handshakes,
-    state,
     refuse: null,
-    send: {
-      diceRoll: (roll) => {
-        state.recentRolls = [...state.recentRolls, roll].slice(-50);
-        emitter.emit.diceRoll({ seq: ++state.seq, roll });
-        return state.seq;
-      },
-      characterUpdate: (character) => {
-        const others = state.characters.filter((known) => known.vttCharacterId !== character.vttCharacterId);
-        const index = state.characters.findIndex((known) => known.vttCharacterId === character.vttCharacterId);
-        state.characters =
-          index === -1
-            ? [...others, character]
-            : state.characters.map((known, at) => (at === index ? character : known));
-        emitter.emit.characterUpdate({ seq: ++state.seq, character });
-        return state.seq;
-      },
-      characterDelete: (vttCharacterId) => {
-        state.characters = state.characters.filter((known) => known.vttCharacterId !== vttCharacterId);
-        emitter.emit.characterDelete({ seq: ++state.seq, vttCharacterId });
-        return state.seq;
-      },
-      combatUpdate: (combat) => {
-        state.combat = combat;
-        emitter.emit.combatUpdate({ seq: ++state.seq, combat });
-        return state.seq;
-      },
-      combatEnd: (combatId) => {
-        state.combat = null;
-        emitter.emit.combatEnd({ seq: ++state.seq, combatId });
-        return state.seq;
-      },
-      pollStart: (poll) => {
-        state.poll = poll;
-        emitter.emit.pollStart({ seq: ++state.seq, poll });
-        return state.seq;
-      },
-      pollUpdate: (poll) => {
-        state.poll = poll;
-        emitter.emit.pollUpdate({ seq: ++state.seq, poll });
-        return state.seq;
-      },
-      pollEnd: (poll) => {
-        state.poll = poll;
-        emitter.emit.pollEnd({ seq: ++state.seq, poll });
-        return state.seq;
-      },
-      staleCharacterUpdate: (character, seq) => emitter.emit.characterUpdate({ seq, character }),
-    },
     connectedCount: () => namespace.sockets.size,
     disconnectAll: () => {
       namespace.disconnectSockets(true);
@@ -166,9 +67,7 @@ export async function startFakeOverlayServer(options: FakeOverlayServerOptions):
     }
     next();
   });
-  namespace.on('connection', (socket) => {
-    createOverlayEmitter(socket).emit.overlayState({ ...state });
-  });
+  namespace.on('connection', (socket) => world.snapshotTo(socket));
 
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
