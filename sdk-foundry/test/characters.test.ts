@@ -7,10 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { DND5E_ACTORS, dnd5eActor, PF2E_ACTORS, pf2eActor, type Source } from './sim/fixtures.js';
 import { addActor, drain, queuedOf, table } from './sim/harness.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: fixture JSON, read as the tests need
 type Any = Record<string, any>;
 
 const mod = (score: number) => Math.floor((score - 10) / 2);
-const items = (actor: Source) => actor.items as Any[];
+// biome-ignore lint/suspicious/noExplicitAny: fixture JSON, read as the tests need
+const items = (actor: Source): any[] => actor.items as any[];
 const item = (actor: Source, name: string) => {
   const found = items(actor).find((i) => i.name === name);
   if (!found) throw new Error(`fixture has no item ${name}`);

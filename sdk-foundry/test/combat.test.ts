@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { combat as combatFixture, dnd5eActor, type Source } from './sim/fixtures.js';
 import { addActor, drain, queued, table } from './sim/harness.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: fixture JSON, read as the tests need
 type Any = Record<string, any>;
 
 describe('combat', () => {
@@ -63,7 +64,8 @@ describe('combat', () => {
     t.world.updateCombatant(cGoblin, { defeated: true }, t.gmClient);
     events = queued(t.module);
     expect(events.map((e) => e.event)).toEqual(['combat:update']);
-    expect((events[0]?.payload as Any).combatants.find((c: Any) => c.id === cGoblin.id).isDefeated).toBe(true);
+    const defeated = (events[0]?.payload as Any | undefined)?.combatants.find((c: Any) => c.id === cGoblin.id);
+    expect(defeated.isDefeated).toBe(true);
     drain(t.module);
 
     t.world.deleteCombat(fight, t.gmClient);

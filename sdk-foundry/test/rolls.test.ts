@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { chatMessage, decodedRoll, type Source } from './sim/fixtures.js';
 import { drain, queuedOf, type Table, table } from './sim/harness.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: fixture JSON, read as the tests need
 type Any = Record<string, any>;
 
 /** The fixture's author id (a GM of the K269 world) and a player of ours. */
@@ -31,7 +32,8 @@ function v12(source: Source): Source {
 function withD20(source: Source, results: Array<{ result: number; active?: boolean; discarded?: boolean }>): Source {
   const message = clone(source) as Any;
   const roll = decodedRoll(message) as Any;
-  const die = (roll.terms as Any[]).find((t) => t.faces === 20);
+  // biome-ignore lint/suspicious/noExplicitAny: fixture JSON
+  const die = (roll.terms as any[]).find((t) => t.faces === 20);
   const before = (die.results as Any[]).filter((r) => r.active !== false).reduce((n, r) => n + r.result, 0);
   die.results = results;
   const after = results.filter((r) => r.active !== false).reduce((n, r) => n + r.result, 0);

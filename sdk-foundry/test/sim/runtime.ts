@@ -61,18 +61,37 @@ export class FakeHooks implements Foundry.Hooks {
 
 // ----- collections and documents ---------------------------------------------------------------------------
 
-export class Collection<T extends { id: string }> extends Map<string, T> implements Foundry.Collection<T> {
-  override [Symbol.iterator](): MapIterator<T> {
-    return this.values() as unknown as MapIterator<T>;
+/** Foundry's Collection: a Map keyed by id that iterates its documents. */
+export class Collection<T extends { id: string }> implements Foundry.Collection<T> {
+  private readonly map = new Map<string, T>();
+
+  [Symbol.iterator](): IterableIterator<T> {
+    return this.map.values();
+  }
+
+  get(id: string): T | undefined {
+    return this.map.get(id);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  values(): IterableIterator<T> {
+    return this.map.values();
   }
 
   add(doc: T): T {
-    this.set(doc.id, doc);
+    this.map.set(doc.id, doc);
     return doc;
   }
 
+  delete(id: string): boolean {
+    return this.map.delete(id);
+  }
+
   get contents(): T[] {
-    return [...this.values()];
+    return [...this.map.values()];
   }
 }
 
@@ -173,7 +192,7 @@ export class FakeCombatant implements Foundry.Combatant {
     return this.actorId ? (this.world.actors.get(this.actorId) ?? null) : null;
   }
   get isNPC(): boolean {
-    return !this.actor || !this.actor.hasPlayerOwner;
+    return !this.actor?.hasPlayerOwner;
   }
   get isDefeated(): boolean {
     return this.defeated;
