@@ -373,6 +373,41 @@ export async function applyInboundEvent(
   return { ack, overlayEvents };
 }
 
+/**
+ * Replaces the character list with a module's answer to `query:characters` (the VTT state at `requestedAt`):
+ * listed characters are upserted, unlisted ones deleted, each by timestamp. Returns the overlay event to send.
+ */
+export async function refreshCharacters(
+  tx: StoreTx,
+  connectionId: string,
+  characters: readonly Character[],
+  requestedAt: number,
+): Promise<OverlayEventRow[]> {
+  const connection = await tx.lockConnection(connectionId);
+  if (!connection) throw new ProtocolError('NOT_FOUND', 'This VTT connection does not exist.');
+  if (connection.revokedAt !== null) throw new ProtocolError('CONNECTION_REVOKED', 'This VTT connection was revoked.');
+  const ctx: Context = { tx, connectionId, receivedAt: requestedAt };
+  const listed = new Set(characters.map((character) => character.vttCharacterId));
+  let changed = false;
+  for (const character of characters) {
+    changed = (await upsertCharacter(ctx, character, requestedAt)).outcome === 'applied' || changed;
+  }
+  for (const row of await tx.listCharacters(connectionId)) {
+    if (listed.has(row.vttCharacterId) || row.deletedTs !== null) continue;
+    changed = (await deleteCharacter(ctx, row.vttCharacterId, requestedAt)).outcome === 'applied' || changed;
+  }
+  if (!changed) return [];
+  const row: OverlayEventRow = {
+    connectionId,
+    seq: await tx.nextSeq(connectionId),
+    event: OVERLAY_EVENTS.overlayState,
+    payload: null,
+    createdAt: requestedAt,
+  };
+  await tx.appendOverlayEvent(row);
+  return [row];
+}
+
 /** Reads the current game state of a connection (what a snapshot shows, before the public projection). */
 export async function readGameState(tx: StoreTx, connectionId: string) {
   const characters = (await tx.listCharacters(connectionId))

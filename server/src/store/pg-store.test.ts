@@ -1,6 +1,6 @@
 import { createTestDatabase } from '../test-support/postgres.js';
+import { describeStoreSuite } from '../test-support/store-suite.js';
 import { openPgStore } from './pg-store.js';
-import { describeStoreSuite } from './store-suite.js';
 
 describeStoreSuite('PostgreSQL', async () => {
   const database = await createTestDatabase();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { describeStoreSuite } from '../test-support/store-suite.js';
 import { makeTempDir } from '../test-support/temp-dir.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { describeStoreSuite } from './store-suite.js';
 
 describeStoreSuite('SQLite', async () => {
   const dir = makeTempDir();

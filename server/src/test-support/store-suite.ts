@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, createApiToken } from '../accounts/accounts.js';
 import { hashToken } from '../auth/secrets.js';
 import { applyInboundEvent, type InboundEvent, readGameState } from '../game/apply-event.js';
+import type { Store } from '../store/store.js';
+import { WriteBatcher } from '../store/write-batcher.js';
 import {
   campaignSync,
   characterDelete,
@@ -23,10 +25,8 @@ import {
   randal,
   randalCombatant,
   T0,
-} from '../test-support/fixtures.js';
-import { seedConnection } from '../test-support/seed.js';
-import type { Store } from './store.js';
-import { WriteBatcher } from './write-batcher.js';
+} from './fixtures.js';
+import { seedConnection } from './seed.js';
 
 export interface StoreHarness {
   readonly store: Store;

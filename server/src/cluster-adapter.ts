@@ -1,0 +1,65 @@
+// Socket.IO across several server nodes: with REDIS_URL the Redis streams adapter, else with DATABASE_URL the
+// PostgreSQL adapter (LISTEN/NOTIFY), else the in-memory adapter of a single node. Any node can then revoke,
+// list or reach any module, whichever node its socket is on.
+import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
+import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import pg from 'pg';
+import { createClient } from 'redis';
+import type { Server } from 'socket.io';
+import type { Logger } from './logger.js';
+
+export interface ClusterOptions {
+  readonly redisUrl: string | undefined;
+  readonly databaseUrl: string | undefined;
+  /** Prefix of the Redis stream / PostgreSQL channel, so separate deployments (or test runs) do not mix. */
+  readonly channelPrefix?: string;
+}
+
+export type ClusterMode = 'single-node' | 'redis-streams' | 'postgres';
+
+export interface ClusterAdapter {
+  readonly mode: ClusterMode;
+  close(): Promise<void>;
+}
+
+export async function attachClusterAdapter(
+  io: Server,
+  options: ClusterOptions,
+  logger: Logger,
+): Promise<ClusterAdapter> {
+  const prefix = options.channelPrefix ?? 'tumulte';
+  if (options.redisUrl) {
+    const client = createClient({ url: options.redisUrl });
+    client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis adapter error'));
+    await client.connect();
+    io.adapter(createRedisStreamsAdapter(client, { streamName: `${prefix}:socket.io` }));
+    return {
+      mode: 'redis-streams',
+      async close() {
+        await client.quit().catch(() => undefined);
+      },
+    };
+  }
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 });
+    pool.on('error', (error) => logger.warn({ err: error }, 'postgres adapter error'));
+    const tableName = 'socket_io_attachments';
+    await pool.query(
+      `CREATE TABLE IF NOT EXISTS ${tableName} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`,
+    );
+    io.adapter(
+      createPostgresAdapter(pool, {
+        channelPrefix: prefix.replace(/[^a-z0-9_]/gi, '_'),
+        tableName,
+        errorHandler: (error) => logger.warn({ err: error }, 'postgres adapter error'),
+      }),
+    );
+    return {
+      mode: 'postgres',
+      async close() {
+        await pool.end().catch(() => undefined);
+      },
+    };
+  }
+  return { mode: 'single-node', close: async () => undefined };
+}

@@ -1,0 +1,82 @@
+// HTTP routes of VTT connections: pairing, token refresh, and the dashboard's list/status/revoke.
+import type { FastifyInstance } from 'fastify';
+import { extractPairingToken } from '../auth/pairing-tokens.js';
+import type { ServerConfig } from '../config.js';
+import type { ConnectionService } from '../connections/connection-service.js';
+import type { PairingService } from '../connections/pairing-service.js';
+import type { TokenService } from '../connections/token-service.js';
+import { contractRoute, type RouteDeps } from './contract-route.js';
+
+export interface VttRouteServices {
+  readonly pairing: PairingService;
+  readonly tokens: TokenService;
+  readonly connections: ConnectionService;
+}
+
+export function registerVttRoutes(
+  app: FastifyInstance,
+  deps: RouteDeps,
+  services: VttRouteServices,
+  config: ServerConfig,
+): void {
+  const { pairing, tokens, connections } = services;
+  const { rateLimits } = config;
+
+  contractRoute(
+    app,
+    deps,
+    'POST /vtt/pair/preview',
+    async ({ account, body }) => ({
+      status: 200 as const,
+      body: await pairing.preview(account, extractPairingToken(body.pairingToken)),
+    }),
+    { rateLimit: rateLimits.pairing },
+  );
+
+  contractRoute(
+    app,
+    deps,
+    'POST /vtt/pair',
+    async ({ account, body }) => ({
+      status: 201 as const,
+      body: await pairing.confirm(account, extractPairingToken(body.pairingToken)),
+    }),
+    { rateLimit: rateLimits.pairing },
+  );
+
+  contractRoute(
+    app,
+    deps,
+    'GET /vtt/pair/wait',
+    async ({ bearer, request }) => {
+      // Stop waiting when the module goes away.
+      const abort = new AbortController();
+      request.raw.once('close', () => abort.abort());
+      return { status: 200 as const, body: await pairing.wait(bearer, abort.signal) };
+    },
+    { rateLimit: rateLimits.pairingWait },
+  );
+
+  contractRoute(
+    app,
+    deps,
+    'POST /vtt/refresh-token',
+    async ({ body }) => ({ status: 200 as const, body: await tokens.refresh(body) }),
+    { rateLimit: rateLimits.refresh },
+  );
+
+  contractRoute(app, deps, 'GET /vtt/connections', async ({ account }) => ({
+    status: 200 as const,
+    body: await connections.list(account),
+  }));
+
+  contractRoute(app, deps, 'GET /vtt/connections/:id/status', async ({ account, params }) => ({
+    status: 200 as const,
+    body: await connections.status(account, params.id ?? ''),
+  }));
+
+  contractRoute(app, deps, 'POST /vtt/connections/:id/revoke', async ({ account, params }) => ({
+    status: 200 as const,
+    body: await connections.revoke(account, params.id ?? ''),
+  }));
+}

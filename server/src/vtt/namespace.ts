@@ -1,0 +1,151 @@
+// The /vtt namespace: handshake auth, `connection:ready`, the generated handler stub with a per-socket rate
+// limit, heartbeat, session expiry, and the server-side actions on modules (revoke, query:characters).
+import { type Character, NAMESPACES, PROTOCOL_VERSION, ProtocolError, type RevocationReason } from '@tumulte/schemas';
+import { createVttEmitter, createVttSocketEmitter, registerVttHandlers } from '@tumulte/schemas/server';
+import type { Server } from 'socket.io';
+import type { SessionTokens } from '../auth/session-tokens.js';
+import type { ServerConfig } from '../config.js';
+import type { Presence } from '../connections/connection-service.js';
+import { refreshCharacters } from '../game/apply-event.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { OverlayEventRow, Store } from '../store/store.js';
+import type { WriteBatcher } from '../store/write-batcher.js';
+import { createVttHandlers } from './handlers.js';
+import { vttHandshake } from './handshake.js';
+import { startHeartbeat } from './heartbeat.js';
+import { TokenBucket } from './rate-limiter.js';
+import { connectionRoom, type VttNs, type VttSocket } from './socket-data.js';
+
+export interface VttNamespaceDeps {
+  readonly io: Server;
+  readonly store: Store;
+  readonly sessions: SessionTokens;
+  readonly batcher: WriteBatcher;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly config: ServerConfig;
+  readonly serverVersion: string;
+  /** Called with overlay events produced outside the write batcher (query:characters answers). */
+  readonly onOverlayEvents: (connectionId: string, rows: readonly OverlayEventRow[]) => void;
+}
+
+export interface VttControl extends Presence {
+  readonly namespace: VttNs;
+  /** Tells the connection's modules they are revoked, then disconnects them (on every node). */
+  revoke(connectionId: string, reason: RevocationReason): void;
+  /** Asks the connection's module for its characters, stores them and returns them. */
+  queryCharacters(connectionId: string): Promise<Character[]>;
+}
+
+const REVOCATION_MESSAGES: Record<RevocationReason, string> = {
+  revoked_by_user: 'The streamer disconnected this world from Tumulte.',
+  refresh_reuse: 'A refresh token was used twice; this connection was revoked as a precaution. Pair again.',
+};
+
+export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
+  const { config, metrics, logger, store } = deps;
+  const namespace = deps.io.of(NAMESPACES.vtt) as unknown as VttNs;
+  const handlers = createVttHandlers(deps.batcher, metrics);
+
+  const revoke = (connectionId: string, reason: RevocationReason) => {
+    const room = connectionRoom(connectionId);
+    createVttEmitter(namespace.to(room)).emit.connectionRevoked({ reason, message: REVOCATION_MESSAGES[reason] });
+    // `true` closes the transport once the revocation above is flushed.
+    namespace.in(room).disconnectSockets(true);
+  };
+
+  namespace.use(vttHandshake({ store, sessions: deps.sessions, metrics, logger }));
+
+  namespace.on('connection', (socket: VttSocket) => {
+    const { connectionId } = socket.data;
+    const log = logger.child({ connectionId, socketId: socket.id });
+    const bucket = new TokenBucket(config.limits.eventsPerSecond, config.limits.eventsBurst);
+    // Registered synchronously, before any packet of this socket can be read.
+    registerVttHandlers(socket, handlers, {
+      guard: () =>
+        bucket.take() ? null : new ProtocolError('RATE_LIMITED', 'Too many events; slow down and retry later.'),
+      onRejected: (event, error) => {
+        metrics.events.inc({ event, result: 'rejected' });
+        metrics.reject(error.code, 'socket');
+        log.debug({ event, code: error.code }, 'event refused');
+      },
+      onHandlerError: (event, error) => log.error({ event, err: error }, 'event handler failed'),
+    });
+    void socket.join(connectionRoom(connectionId));
+    metrics.vttSockets.inc();
+    log.info('module connected');
+
+    const stopHeartbeat = startHeartbeat(socket, {
+      intervalMs: config.heartbeat.intervalMs,
+      timeoutMs: config.heartbeat.timeoutMs,
+      onPong: (latencyMs, pong) => {
+        metrics.heartbeatLatency.observe(latencyMs / 1000);
+        void store
+          .transaction((tx) => tx.recordHeartbeat(connectionId, Date.now(), latencyMs, pong.queuedEvents))
+          .catch((error: unknown) => log.warn({ err: error }, 'could not record heartbeat'));
+      },
+      onTimeout: () => {
+        log.info('module stopped answering heartbeats; disconnecting');
+        socket.disconnect(true);
+      },
+    });
+    // A session ends with its token: the module refreshes and reconnects (OWASP: re-validate long sockets).
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, socket.data.sessionExpiresAt - Date.now()));
+
+    socket.on('disconnect', (reason) => {
+      stopHeartbeat();
+      clearTimeout(expiry);
+      metrics.vttSockets.dec();
+      log.info({ reason }, 'module disconnected');
+      void store
+        .transaction((tx) => tx.touchConnection(connectionId, Date.now()))
+        .catch((error: unknown) => log.warn({ err: error }, 'could not record last seen'));
+    });
+
+    createVttSocketEmitter(socket).emit.connectionReady({
+      connectionId,
+      protocolVersion: PROTOCOL_VERSION,
+      serverVersion: deps.serverVersion,
+      limits: { ...config.limits },
+      heartbeat: { ...config.heartbeat },
+    });
+
+    // A revocation committed between the handshake and the join above missed this socket: check again.
+    void store
+      .transaction(async (tx) => {
+        const connection = await tx.getConnection(connectionId);
+        if (connection && connection.revokedAt === null) await tx.touchConnection(connectionId, Date.now());
+        return connection;
+      })
+      .then(
+        (connection) => {
+          if (connection && connection.revokedAt === null) return;
+          revoke(connectionId, connection?.revokeReason === 'refresh_reuse' ? 'refresh_reuse' : 'revoked_by_user');
+        },
+        (error: unknown) => log.warn({ err: error }, 'could not re-check the connection'),
+      );
+  });
+
+  return {
+    namespace,
+    revoke,
+    async onlineConnectionIds() {
+      const sockets = await namespace.fetchSockets();
+      return new Set(sockets.map((socket) => socket.data.connectionId));
+    },
+    async queryCharacters(connectionId) {
+      const socket = [...namespace.sockets.values()].find((s) => s.data.connectionId === connectionId);
+      if (!socket) throw new ProtocolError('NOT_FOUND', 'The VTT module of this connection is not connected here.');
+      const requestedAt = Date.now();
+      const reply = await createVttSocketEmitter(socket).request.queryCharacters(
+        { requestedAt },
+        config.queryTimeoutMs,
+      );
+      if (!reply.ok) throw new ProtocolError(reply.error.code, reply.error.message);
+      const rows = await store.transaction((tx) => refreshCharacters(tx, connectionId, reply.characters, requestedAt));
+      if (rows.length > 0) deps.onOverlayEvents(connectionId, rows);
+      return reply.characters;
+    },
+  };
+}
