@@ -156,6 +156,9 @@ export class TumulteModule {
         queryCharacters: () => this.queryCharacters(),
         onConnected: () => this.queueSync(),
         onRevoked: (reason) => {
+          // Stop collecting too: nothing is sent until the GM pairs again.
+          this.coalescer.clear();
+          this.stopCollectors();
           this.env.notifications.error(
             this.t(reason === 'revoked' ? 'TUMULTE.Notify.Revoked' : 'TUMULTE.Notify.TokenInvalid'),
             {
@@ -337,6 +340,7 @@ export class TumulteModule {
             refreshToken: result.refreshToken,
           });
           this.env.notifications.info(this.t('TUMULTE.Notify.Paired'));
+          if (this.collectors.size === 0) this.startCollectors();
           this.connection?.stop();
           this.connection?.start();
           void this.dialog?.close();

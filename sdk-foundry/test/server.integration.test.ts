@@ -1,0 +1,277 @@
+// The real module, in the simulated Foundry, against the real server (`@tumulte/server`, in-process on
+// 127.0.0.1 with a SQLite database in a temp folder), through a TCP proxy that can cut the network: pair through
+// the dashboard API, send, kill the connection, queue 100 events, reconnect, all 100 arrive once and in order;
+// a page reload with queued events loses none; an expired session is refreshed with a proof; revocation stops
+// the module.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createVttEmitter } from '@tumulte/schemas/server';
+import { buildServer, type TumulteServer } from '@tumulte/server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TumulteModule } from '../src/module.js';
+import { chatMessage, dnd5eActor } from './sim/fixtures.js';
+import { addActor } from './sim/harness.js';
+import { BrowserProfile, type Client, standardWorld, type World } from './sim/runtime.js';
+import { TcpProxy } from './sim/tcp-proxy.js';
+
+const MODULE = 'tumulte-integration';
+const FAST = { connection: { backoff: { initialMs: 25, maxMs: 250 } }, coalesceMs: 5 } as const;
+
+interface Running {
+  server: TumulteServer;
+  baseUrl: string;
+}
+
+async function startServer(dataDir: string, port: number, overrides: Record<string, unknown> = {}): Promise<Running> {
+  const server = await buildServer({
+    port,
+    host: '127.0.0.1',
+    dataDir,
+    logLevel: 'silent',
+    pairingWaitMs: 2_000,
+    ...overrides,
+  });
+  return { server, baseUrl: await server.listen() };
+}
+
+async function dashboard(baseUrl: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const roll = (id: string) => ({ ...chatMessage('dnd5e-d20roll-attack-guiding-bolt'), _id: id });
+
+/** The rollIds of the public rolls the server stored, in its sequence order. */
+async function storedRollIds(server: TumulteServer, connectionId: string): Promise<string[]> {
+  const rows = await server.store.transaction((tx) => tx.listOverlayEvents(connectionId, 0, 10_000));
+  return rows
+    .filter((row) => row.event === 'dice:roll')
+    .map((row) => (row.payload as { roll: { rollId: string } }).roll.rollId);
+}
+
+/** Opens the pairing dialog in Foundry and confirms the pasted pairing URL in the dashboard. */
+async function pair(
+  module: TumulteModule,
+  running: Running,
+  ownerToken: string,
+  moduleUrl = running.baseUrl,
+): Promise<string> {
+  module.openPairingDialog();
+  await vi.waitFor(() => expect(module.pairingSession()?.current.status).toBe('waiting'));
+  const ticket = module.pairingSession()?.current.ticket;
+  if (!ticket) throw new Error('no pairing ticket');
+  expect(ticket.url.startsWith(`${moduleUrl}/pair#`)).toBe(true);
+  const preview = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pair/preview', {
+    pairingToken: ticket.url,
+  });
+  expect(preview.status).toBe(200);
+  expect(preview.body).toMatchObject({
+    pairingCode: ticket.code,
+    worldName: 'Lost Mine of Phandelver',
+    algorithm: 'ES256',
+  });
+  const confirmed = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pair', { pairingToken: ticket.url });
+  expect(confirmed.status).toBe(201);
+  await vi.waitFor(() => expect(module.connection?.status.state).toBe('connected'), { timeout: 10_000 });
+  return String(confirmed.body.connectionId);
+}
+
+describe('against the real server', () => {
+  let dataDir: string;
+  let proxy: TcpProxy;
+  let running: Running;
+  let ownerToken: string;
+  let world: World;
+  let browser: BrowserProfile;
+  let tab: Client;
+  let module: TumulteModule;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tumulte-sdk-foundry-'));
+    running = await startServer(dataDir, 0, { heartbeat: { intervalMs: 200, timeoutMs: 5_000 } });
+    proxy = new TcpProxy(Number(new URL(running.baseUrl).port));
+    await proxy.listen();
+    ownerToken = running.server.firstRun?.ownerToken ?? '';
+    expect(ownerToken).not.toBe('');
+    ({ world } = standardWorld());
+    const gm = world.users.get('GMaaaaaaaaaaaaa1');
+    if (!gm) throw new Error('no GM');
+    browser = new BrowserProfile();
+    tab = world.connect(gm, browser);
+    module = await tab.start(FAST);
+    await tab.game.settings.set(MODULE, 'serverUrl', proxy.url);
+    addActor(world, dnd5eActor('randal-human-fighter'), { playerOwned: true });
+  });
+
+  afterAll(async () => {
+    tab?.unload();
+    await proxy?.cut();
+    await running?.server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('pairs: URL, QR and code in Foundry, confirmation in the dashboard, tokens in browser storage only', async () => {
+    expect(module.connection?.status.state).toBe('unpaired');
+    connectionId = await pair(module, running, ownerToken, proxy.url);
+    const session = browser.storage.getItem(`${MODULE}.lost-mine.session`);
+    expect(session).toContain(connectionId);
+    // Nothing secret in world settings (every player can read them).
+    expect(JSON.stringify([...world.settings.values.values()])).not.toContain('refreshToken');
+    expect(tab.notifications).toContainEqual({ level: 'info', message: expect.stringContaining('paired') });
+    // The campaign sync brought the character.
+    await vi.waitFor(async () => {
+      const characters = await running.server.store.transaction((tx) => tx.listCharacters(connectionId));
+      expect(characters.map((c) => c.vttCharacterId)).toEqual(['2Pdtnswo8Nj2nafY']);
+    });
+  });
+
+  it('sends a roll', async () => {
+    world.createChatMessage(roll('liveRoll00000001'));
+    await vi.waitFor(async () =>
+      expect(await storedRollIds(running.server, connectionId)).toEqual(['liveRoll00000001.0']),
+    );
+    expect(module.outbox?.size).toBe(0);
+  });
+
+  it('connection killed: 100 events queue up, and after reconnecting all 100 arrive once and in order', async () => {
+    await proxy.cut();
+    await vi.waitFor(() => expect(module.connection?.status.state).toBe('reconnecting'));
+    const ids = Array.from({ length: 100 }, (_, n) => `offlineRoll${String(n).padStart(5, '0')}`);
+    for (const id of ids) world.createChatMessage(roll(id));
+    expect(module.outbox?.size).toBe(100);
+    expect(module.indicator.current).toMatchObject({ state: 'reconnecting', queued: 100 });
+
+    await proxy.listen();
+    await vi.waitFor(() => expect(module.outbox?.size).toBe(0), { timeout: 20_000 });
+    expect(module.connection?.status.state).toBe('connected');
+    expect(await storedRollIds(running.server, connectionId)).toEqual([
+      'liveRoll00000001.0',
+      ...ids.map((id) => `${id}.0`),
+    ]);
+  });
+
+  it('a page reload with queued events loses none', async () => {
+    await proxy.cut();
+    await vi.waitFor(() => expect(module.connection?.status.state).toBe('reconnecting'));
+    const ids = Array.from({ length: 10 }, (_, n) => `reloadRoll${String(n).padStart(6, '0')}`);
+    for (const id of ids) world.createChatMessage(roll(id));
+    expect(module.outbox?.size).toBe(10);
+
+    // Reload: the tab goes away (its memory with it); a new tab of the same GM in the same browser starts.
+    const gm = tab.user;
+    tab.unload();
+    tab = world.connect(gm, browser);
+    module = await tab.start(FAST);
+    // The new tab waits for the old one's Web Lock to be released, then reads the outbox from storage.
+    await vi.waitFor(() => expect(module.isLeader).toBe(true));
+    expect(module.outbox?.size).toBe(10);
+
+    await proxy.listen();
+    await vi.waitFor(() => expect(module.outbox?.size).toBe(0), { timeout: 20_000 });
+    const stored = await storedRollIds(running.server, connectionId);
+    expect(stored.slice(-10)).toEqual(ids.map((id) => `${id}.0`));
+    expect(new Set(stored).size).toBe(stored.length);
+  });
+
+  it('answers the heartbeat: the dashboard sees the latency and the queue', async () => {
+    await vi.waitFor(async () => {
+      const status = await dashboard(running.baseUrl, ownerToken, 'GET', `/vtt/connections/${connectionId}/status`);
+      expect(status.body).toMatchObject({ online: true, latencyMs: expect.any(Number) });
+    });
+    expect(module.connection?.status.latencyMs).not.toBeNull();
+  });
+
+  it('answers query:characters with the shared characters', async () => {
+    const characters = await running.server.vtt.queryCharacters(connectionId);
+    expect(characters.map((c) => c.name)).toEqual(['Randal (Human Fighter)']);
+  });
+
+  it('posts poll:start and poll:end from the server in the Foundry chat', async () => {
+    // Emitted through the server's own /vtt namespace with the generated emitter (validated against the contract).
+    const emitter = createVttEmitter(running.server.io.of('/vtt'));
+    emitter.emit.pollStart({
+      pollId: 'poll-1',
+      question: 'Which <door>?',
+      options: [
+        { id: 'a', label: 'Red' },
+        { id: 'b', label: 'Blue' },
+      ],
+      startedAt: 1_764_065_800_000,
+      endsAt: 1_764_065_860_000,
+    });
+    await vi.waitFor(() => expect(tab.chat).toHaveLength(1));
+    expect(String(tab.chat[0]?.content)).toContain('Which &lt;door&gt;?');
+    expect(String(tab.chat[0]?.content)).toContain('Votes are open for 60 s.');
+    emitter.emit.pollEnd({
+      pollId: 'poll-1',
+      question: 'Which <door>?',
+      results: [
+        { optionId: 'a', label: 'Red', votes: 12 },
+        { optionId: 'b', label: 'Blue', votes: 7 },
+      ],
+      totalVotes: 19,
+      winners: ['a'],
+      endedAt: 1_764_065_860_000,
+      reason: 'timer',
+    });
+    await vi.waitFor(() => expect(tab.chat).toHaveLength(2));
+    expect(String(tab.chat[1]?.content)).toContain('Winner: Red');
+    expect(tab.chat[1]?.speaker).toEqual({ alias: 'Tumulte' });
+  });
+
+  it('revocation forgets the tokens, tells the GM and stops the module', async () => {
+    const revoked = await dashboard(running.baseUrl, ownerToken, 'POST', `/vtt/connections/${connectionId}/revoke`);
+    expect(revoked.status).toBe(200);
+    await vi.waitFor(() => expect(module.connection?.status.state).toBe('revoked'));
+    expect(browser.storage.getItem(`${MODULE}.lost-mine.session`)).toBeNull();
+    expect(await module.keys?.load()).toBeNull();
+    expect(tab.notifications.at(-1)?.level).toBe('error');
+    expect(module.connection?.status.nextRetryAt).toBeNull();
+    world.createChatMessage(roll('afterRevocation1'));
+    expect(module.outbox?.size).toBe(0);
+    expect(module.indicator.current.state).toBe('offline');
+  });
+});
+
+describe('session refresh against the real server', () => {
+  it('an expired session token is refused (TOKEN_EXPIRED), refreshed with a proof, and the module reconnects', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tumulte-sdk-foundry-'));
+    const running = await startServer(dataDir, 0, { sessionTtlSeconds: 1 });
+    try {
+      const { world, gm } = standardWorld();
+      const browser = new BrowserProfile();
+      const tab = world.connect(gm, browser);
+      // A zero margin: the module uses its session until the server refuses it.
+      const module = await tab.start({ ...FAST, connection: { ...FAST.connection, refreshMarginMs: -60_000 } });
+      await tab.game.settings.set(MODULE, 'serverUrl', running.baseUrl);
+      const connectionId = await pair(module, running, running.server.firstRun?.ownerToken ?? '');
+      const first = module.tokens?.load();
+      // Wait until the session token is past its expiry, then drop the socket so the module must reconnect.
+      await vi.waitFor(() => expect(Date.now()).toBeGreaterThan((first?.sessionExpiresAt ?? 0) + 1_000), {
+        timeout: 5_000,
+      });
+      running.server.io.of('/vtt').disconnectSockets(true);
+      await vi.waitFor(() => expect(module.tokens?.load()?.refreshToken).not.toBe(first?.refreshToken), {
+        timeout: 10_000,
+      });
+      await vi.waitFor(() => expect(module.connection?.status.state).toBe('connected'), { timeout: 10_000 });
+      world.createChatMessage(roll('afterRefresh0001'));
+      await vi.waitFor(async () =>
+        expect(await storedRollIds(running.server, connectionId)).toContain('afterRefresh0001.0'),
+      );
+      tab.unload();
+    } finally {
+      await running.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
