@@ -1,11 +1,10 @@
 // lang/en.json and lang/fr.json have the same keys, and every key the code and the templates use exists.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadLang } from './sim/runtime.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = join(import.meta.dirname, '..');
 
 function files(dir: string, ext: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,11 +1,12 @@
 // The real Foundry documents of ../shared/fixtures/foundry (see SOURCES.md there for origin and licences),
 // read in place: nothing is copied into this package.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 /** `<repo>/../shared/fixtures/foundry/` (override with TUMULTE_FIXTURES). */
 export const FIXTURES_DIR =
-  process.env.TUMULTE_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/foundry/', import.meta.url));
+  process.env.TUMULTE_FIXTURES ??
+  `${join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'foundry')}/`;
 
 export type Source = Record<string, unknown>;
 

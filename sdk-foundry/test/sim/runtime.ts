@@ -4,7 +4,7 @@
 // the document hooks on every client, and the initiating-client-only hooks (`combatTurn`, `combatRound`,
 // `preUpdate*`) on the client that made the change only.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
 import { io } from 'socket.io-client';
 import type { BrowserEnv, FoundryEnv, IoFactory } from '../../src/env.js';
@@ -290,7 +290,7 @@ class FakeSettings implements Foundry.Settings {
   }
 }
 
-export const LANG_DIR = fileURLToPath(new URL('../../lang/', import.meta.url));
+export const LANG_DIR = `${join(import.meta.dirname, '..', '..', 'lang')}/`;
 
 export function flattenLang(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
   if (typeof value === 'string') out[prefix] = value;
