@@ -5,6 +5,9 @@ import { character, combat, combatant, HOSTILE_NAME, poll, roll } from '../fixtu
 import { type FakeOverlayServer, startFakeOverlayServer } from '../harness/overlay-server';
 import { DIST_DIR, ensureBuilt, launchChromium, paintStreamBackground, screenshot } from './chromium';
 
+/** How long to wait for a page to show a change (a wait, not a timed assertion). */
+const WAIT = { timeout: 15_000 };
+
 // The built overlay page in a real headless Chromium, against a contract-checked stand-in of the server's
 // /overlay namespace (the end-to-end suite with the real server is in e2e.browser.test.ts).
 
@@ -54,7 +57,7 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
   it('has a transparent background and shows the party (PCs only) from the snapshot', async () => {
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgba(0, 0, 0, 0)');
-    await expect.poll(() => page.locator('.party__member').count()).toBe(2);
+    await expect.poll(() => page.locator('.party__member').count(), WAIT).toBe(2);
     expect(await hpWidth('randal')).toBe('100%');
     expect(await page.locator('[data-character-id="morgana"] .hp__temp-value').textContent()).toBe('+4 temporary');
   });
@@ -79,7 +82,7 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
 
   it('moves the HP bar when a character:update arrives', async () => {
     server.send.characterUpdate(character('randal', 'Randal', { current: 3, max: 12, temp: 0 }));
-    await expect.poll(() => hpWidth('randal')).toBe('25%');
+    await expect.poll(() => hpWidth('randal'), WAIT).toBe('25%');
     expect(await page.locator('[data-character-id="randal"] .hp').getAttribute('data-level')).toBe('critical');
   });
 
@@ -91,9 +94,9 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
     ];
     server.send.combatUpdate(combat('c1', fighters, 1));
     const current = page.locator('.combat__row--current');
-    await expect.poll(() => current.getAttribute('data-combatant-id')).toBe('c1');
+    await expect.poll(() => current.getAttribute('data-combatant-id'), WAIT).toBe('c1');
     server.send.combatUpdate(combat('c2', fighters, 1));
-    await expect.poll(() => current.getAttribute('data-combatant-id')).toBe('c2');
+    await expect.poll(() => current.getAttribute('data-combatant-id'), WAIT).toBe('c2');
     server.send.combatUpdate(
       combat(
         'c1',
@@ -103,7 +106,7 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
         2,
       ),
     );
-    await expect.poll(() => page.locator('.combat__round').textContent()).toBe('Round 2');
+    await expect.poll(() => page.locator('.combat__round').textContent(), WAIT).toBe('Round 2');
     expect(await page.locator('[data-combatant-id="c2"] s').textContent()).toBe('Goblin');
   });
 
@@ -116,7 +119,7 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
       options: running.options.map((option, index) => ({ ...option, votes: index === 0 ? 5 : 2 })),
       totalVotes: 7,
     });
-    await expect.poll(() => page.locator('.poll-bars__row--leading').getAttribute('data-option-id')).toBe('a');
+    await expect.poll(() => page.locator('.poll-bars__row--leading').getAttribute('data-option-id'), WAIT).toBe('a');
     await screenshot(page, 'overlay-party-combat-poll');
     server.send.pollEnd({
       ...running,
@@ -125,14 +128,14 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
       totalVotes: 7,
       winners: ['a'],
     });
-    await expect.poll(() => page.locator('.overlay-poll .poll-status').textContent()).toBe('Winner: Option A');
+    await expect.poll(() => page.locator('.overlay-poll .poll-status').textContent(), WAIT).toBe('Winner: Option A');
   });
 
   it('shows a hostile character name as text and runs no script from it', async () => {
     server.send.characterUpdate(character('hostile', HOSTILE_NAME, { current: 5, max: 10, temp: 0 }));
     server.send.diceRoll(roll('crit-hostile', 'failure', HOSTILE_NAME, 1));
     const name = page.locator('[data-character-id="hostile"] .party__name');
-    await expect.poll(() => name.textContent()).toBe(HOSTILE_NAME);
+    await expect.poll(() => name.textContent(), WAIT).toBe(HOSTILE_NAME);
     await page.locator('.crit[data-roll-id="crit-hostile"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('.crit[data-roll-id="crit-hostile"] .crit__name').textContent()).toBe(HOSTILE_NAME);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
@@ -145,7 +148,7 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
     server.state.characters = [character('randal', 'Randal', { current: 11, max: 12, temp: 0 })];
     server.state.seq += 5;
     server.disconnectAll();
-    await expect.poll(() => page.locator('.party__member').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.locator('.party__member').count(), WAIT).toBe(1);
     expect(Number.parseFloat(await hpWidth('randal'))).toBeCloseTo((11 / 12) * 100, 2);
     expect(server.handshakes.at(-1)).toMatchObject({ token: TOKEN, protocolVersion: '1.0.0' });
     expect(typeof server.handshakes.at(-1)?.lastSeq).toBe('number');
