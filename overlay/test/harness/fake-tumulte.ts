@@ -308,7 +308,7 @@ export async function startFakeTumulte(options: { staticDir?: string } = {}): Pr
       found: entry.route.method === request.method && entry.pattern.exec(url.pathname),
     })).find(({ found }) => found);
     const handler = match && handlers[match.entry.key];
-    if (!match || !match.found || !handler) {
+    if (!match?.found || !handler) {
       if (options.staticDir && request.method === 'GET') serveStatic(options.staticDir, request, response);
       else response.writeHead(404).end();
       return;
