@@ -331,6 +331,9 @@ export class TumulteModule {
           moduleVersion: MODULE_VERSION,
         }),
         async (result, keyPair, serverUrl) => {
+          // Events from before this pairing belong to no connection (or a revoked one): the campaign sync that
+          // follows the connection carries the current state instead.
+          this.outbox?.clear();
           await keys.save(keyPair);
           tokens.save({
             serverUrl,

@@ -19,6 +19,10 @@ export class InventoryCollector implements Collector {
 
   start(): void {
     for (const actor of this.ctx.book.sharedActors()) for (const item of actor.items) this.remember(item);
+    // An actor created with its items (an import, a compendium drag) fires no createItem for them.
+    this.hooks.on('createActor', (actor: Foundry.Actor) => {
+      for (const item of actor.items) this.remember(item);
+    });
     this.hooks.on('createItem', (item: Foundry.Item) => this.changed(item, 'create'));
     this.hooks.on('updateItem', (item: Foundry.Item) => this.changed(item, 'update'));
     this.hooks.on('deleteItem', (item: Foundry.Item) => this.changed(item, 'delete'));
