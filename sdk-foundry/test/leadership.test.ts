@@ -38,7 +38,7 @@ describe('leadership', () => {
     expect(b.outbox).toBeNull();
 
     first.unload();
-    await vi.waitFor(() => expect(b.isLeader).toBe(true));
+    await vi.waitFor(() => expect(b.isLeader).toBe(true), { timeout: 10_000 });
     // The queued roll was persisted by the first tab; the second tab reads it from the shared storage.
     expect(queuedOf(b, 'dice:roll')).toHaveLength(1);
   });
@@ -51,7 +51,7 @@ describe('leadership', () => {
     const co = await coGmTab.start();
     expect(co.isLeader).toBe(false);
     world.disconnect(gmTab);
-    await vi.waitFor(() => expect(co.isLeader).toBe(true));
+    await vi.waitFor(() => expect(co.isLeader).toBe(true), { timeout: 10_000 });
     world.createChatMessage(publicRoll('takeoverRollMsg1'));
     expect(queuedOf(co, 'dice:roll')).toHaveLength(1);
   });

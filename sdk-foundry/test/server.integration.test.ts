@@ -16,6 +16,8 @@ import { BrowserProfile, type Client, standardWorld, type World } from './sim/ru
 import { TcpProxy } from './sim/tcp-proxy.js';
 
 const MODULE = 'tumulte-integration';
+/** Waits for a condition (generous bound for slow CI machines; never an assertion about time). */
+const until = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 20 });
 const FAST = { connection: { backoff: { initialMs: 25, maxMs: 250 } }, coalesceMs: 5 } as const;
 
 interface Running {
@@ -65,7 +67,7 @@ async function pair(
   moduleUrl = running.baseUrl,
 ): Promise<string> {
   module.openPairingDialog();
-  await vi.waitFor(() => expect(module.pairingSession()?.current.status).toBe('waiting'));
+  await until(() => expect(module.pairingSession()?.current.status).toBe('waiting'));
   const ticket = module.pairingSession()?.current.ticket;
   if (!ticket) throw new Error('no pairing ticket');
   expect(ticket.url.startsWith(`${moduleUrl}/pair#`)).toBe(true);
@@ -80,7 +82,7 @@ async function pair(
   });
   const confirmed = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pair', { pairingToken: ticket.url });
   expect(confirmed.status).toBe(201);
-  await vi.waitFor(() => expect(module.connection?.status.state).toBe('connected'), { timeout: 10_000 });
+  await until(() => expect(module.connection?.status.state).toBe('connected'));
   return String(confirmed.body.connectionId);
 }
 
@@ -128,7 +130,7 @@ describe('against the real server', () => {
     expect(JSON.stringify([...world.settings.values.values()])).not.toContain('refreshToken');
     expect(tab.notifications).toContainEqual({ level: 'info', message: expect.stringContaining('paired') });
     // The campaign sync brought the character.
-    await vi.waitFor(async () => {
+    await until(async () => {
       const characters = await running.server.store.transaction((tx) => tx.listCharacters(connectionId));
       expect(characters.map((c) => c.vttCharacterId)).toEqual(['2Pdtnswo8Nj2nafY']);
     });
@@ -136,22 +138,20 @@ describe('against the real server', () => {
 
   it('sends a roll', async () => {
     world.createChatMessage(roll('liveRoll00000001'));
-    await vi.waitFor(async () =>
-      expect(await storedRollIds(running.server, connectionId)).toEqual(['liveRoll00000001.0']),
-    );
+    await until(async () => expect(await storedRollIds(running.server, connectionId)).toEqual(['liveRoll00000001.0']));
     expect(module.outbox?.size).toBe(0);
   });
 
   it('connection killed: 100 events queue up, and after reconnecting all 100 arrive once and in order', async () => {
     await proxy.cut();
-    await vi.waitFor(() => expect(module.connection?.status.state).toBe('reconnecting'));
+    await until(() => expect(module.connection?.status.state).toBe('reconnecting'));
     const ids = Array.from({ length: 100 }, (_, n) => `offlineRoll${String(n).padStart(5, '0')}`);
     for (const id of ids) world.createChatMessage(roll(id));
     expect(module.outbox?.size).toBe(100);
     expect(module.indicator.current).toMatchObject({ state: 'reconnecting', queued: 100 });
 
     await proxy.listen();
-    await vi.waitFor(() => expect(module.outbox?.size).toBe(0), { timeout: 20_000 });
+    await until(() => expect(module.outbox?.size).toBe(0));
     expect(module.connection?.status.state).toBe('connected');
     expect(await storedRollIds(running.server, connectionId)).toEqual([
       'liveRoll00000001.0',
@@ -161,7 +161,7 @@ describe('against the real server', () => {
 
   it('a page reload with queued events loses none', async () => {
     await proxy.cut();
-    await vi.waitFor(() => expect(module.connection?.status.state).toBe('reconnecting'));
+    await until(() => expect(module.connection?.status.state).toBe('reconnecting'));
     const ids = Array.from({ length: 10 }, (_, n) => `reloadRoll${String(n).padStart(6, '0')}`);
     for (const id of ids) world.createChatMessage(roll(id));
     expect(module.outbox?.size).toBe(10);
@@ -172,18 +172,18 @@ describe('against the real server', () => {
     tab = world.connect(gm, browser);
     module = await tab.start(FAST);
     // The new tab waits for the old one's Web Lock to be released, then reads the outbox from storage.
-    await vi.waitFor(() => expect(module.isLeader).toBe(true));
+    await until(() => expect(module.isLeader).toBe(true));
     expect(module.outbox?.size).toBe(10);
 
     await proxy.listen();
-    await vi.waitFor(() => expect(module.outbox?.size).toBe(0), { timeout: 20_000 });
+    await until(() => expect(module.outbox?.size).toBe(0));
     const stored = await storedRollIds(running.server, connectionId);
     expect(stored.slice(-10)).toEqual(ids.map((id) => `${id}.0`));
     expect(new Set(stored).size).toBe(stored.length);
   });
 
   it('answers the heartbeat: the dashboard sees the latency and the queue', async () => {
-    await vi.waitFor(async () => {
+    await until(async () => {
       const status = await dashboard(running.baseUrl, ownerToken, 'GET', `/vtt/connections/${connectionId}/status`);
       expect(status.body).toMatchObject({ online: true, latencyMs: expect.any(Number) });
     });
@@ -208,7 +208,7 @@ describe('against the real server', () => {
       startedAt: 1_764_065_800_000,
       endsAt: 1_764_065_860_000,
     });
-    await vi.waitFor(() => expect(tab.chat).toHaveLength(1));
+    await until(() => expect(tab.chat).toHaveLength(1));
     expect(String(tab.chat[0]?.content)).toContain('Which &lt;door&gt;?');
     expect(String(tab.chat[0]?.content)).toContain('Votes are open for 60 s.');
     emitter.emit.pollEnd({
@@ -223,7 +223,7 @@ describe('against the real server', () => {
       endedAt: 1_764_065_860_000,
       reason: 'timer',
     });
-    await vi.waitFor(() => expect(tab.chat).toHaveLength(2));
+    await until(() => expect(tab.chat).toHaveLength(2));
     expect(String(tab.chat[1]?.content)).toContain('Winner: Red');
     expect(tab.chat[1]?.speaker).toEqual({ alias: 'Tumulte' });
   });
@@ -231,7 +231,7 @@ describe('against the real server', () => {
   it('revocation forgets the tokens, tells the GM and stops the module', async () => {
     const revoked = await dashboard(running.baseUrl, ownerToken, 'POST', `/vtt/connections/${connectionId}/revoke`);
     expect(revoked.status).toBe(200);
-    await vi.waitFor(() => expect(module.connection?.status.state).toBe('revoked'));
+    await until(() => expect(module.connection?.status.state).toBe('revoked'));
     expect(browser.storage.getItem(`${MODULE}.lost-mine.session`)).toBeNull();
     expect(await module.keys?.load()).toBeNull();
     expect(tab.notifications.at(-1)?.level).toBe('error');
@@ -256,16 +256,12 @@ describe('session refresh against the real server', () => {
       const connectionId = await pair(module, running, running.server.firstRun?.ownerToken ?? '');
       const first = module.tokens?.load();
       // Wait until the session token is past its expiry, then drop the socket so the module must reconnect.
-      await vi.waitFor(() => expect(Date.now()).toBeGreaterThan((first?.sessionExpiresAt ?? 0) + 1_000), {
-        timeout: 5_000,
-      });
+      await until(() => expect(Date.now()).toBeGreaterThan((first?.sessionExpiresAt ?? 0) + 1_000));
       running.server.io.of('/vtt').disconnectSockets(true);
-      await vi.waitFor(() => expect(module.tokens?.load()?.refreshToken).not.toBe(first?.refreshToken), {
-        timeout: 10_000,
-      });
-      await vi.waitFor(() => expect(module.connection?.status.state).toBe('connected'), { timeout: 10_000 });
+      await until(() => expect(module.tokens?.load()?.refreshToken).not.toBe(first?.refreshToken));
+      await until(() => expect(module.connection?.status.state).toBe('connected'));
       world.createChatMessage(roll('afterRefresh0001'));
-      await vi.waitFor(async () =>
+      await until(async () =>
         expect(await storedRollIds(running.server, connectionId)).toContain('afterRefresh0001.0'),
       );
       tab.unload();
