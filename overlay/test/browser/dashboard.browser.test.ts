@@ -46,9 +46,9 @@ afterAll(async () => {
 describe('streamer journey (stand-in server)', { timeout: 30_000 }, () => {
   it('sets up the owner account from the printed setup link', async () => {
     await dashboard.goto(`${fake.origin}/setup#${fake.setupToken}`);
-    await dashboard.locator('input[name=username]').fill('streamer');
-    await dashboard.locator('input[name=password]').fill(PASSWORD);
-    await dashboard.locator('input[name=confirmPassword]').fill(PASSWORD);
+    await dashboard.getByLabel('User name').fill('streamer');
+    await dashboard.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await dashboard.getByLabel('Repeat the password').fill(PASSWORD);
     await screenshot(dashboard, 'dashboard-setup');
     await dashboard.getByRole('button', { name: 'Create my account' }).click();
     await dashboard.getByText('No VTT is paired yet.').waitFor();
