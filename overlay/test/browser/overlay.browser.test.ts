@@ -154,6 +154,20 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
     expect(typeof server.handshakes.at(-1)?.lastSeq).toBe('number');
   });
 
+  it('speaks French with lang=fr', async () => {
+    const french = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await french.goto(`${server.origin}/overlay/${TOKEN}?widgets=dice,combat&lang=fr&duration=10`);
+    await french.locator('main.overlay[data-ready="true"]').waitFor();
+    expect(await french.locator('.party').count()).toBe(0);
+    server.send.diceRoll(roll('crit-fr', 'success', 'Morgana', 22));
+    await french.locator('.crit[data-roll-id="crit-fr"]').waitFor(WAIT);
+    expect(await french.locator('.crit__title').textContent()).toBe('Réussite critique !');
+    expect(await french.locator('html').getAttribute('lang')).toBe('fr');
+    await paintStreamBackground(french);
+    await screenshot(french, 'overlay-fr-crit-combat');
+    await french.close();
+  });
+
   it('stops and says why when the link is revoked', async () => {
     const revoked = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await revoked.goto(`${server.origin}/overlay/not-the-token`);
