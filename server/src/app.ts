@@ -150,6 +150,7 @@ async function assemble(
     logger,
     config,
     serverVersion: SERVER_VERSION,
+    clustered: cluster.mode !== 'single-node',
     onOverlayEvents: (connectionId, rows) => publishOverlay(connectionId, rows),
   });
   const onRevoked = (connectionId: string, reason: 'revoked_by_user' | 'refresh_reuse') => {
@@ -167,8 +168,8 @@ async function assemble(
 
   let closing: Promise<void> | null = null;
   app.addHook('preClose', async () => {
-    // Open websockets would keep the HTTP server from closing.
-    io.disconnectSockets(true);
+    // Open websockets (of every namespace) would keep the HTTP server from closing.
+    io.engine.close();
   });
 
   const server: TumulteServer = {

@@ -47,7 +47,7 @@ export class DashboardAuth {
   private fromApiToken(token: string): Promise<AccountRow | null> {
     return this.store.transaction(async (tx) => {
       const row = await tx.findApiTokenByHash(hashToken(token));
-      if (!row || row.kind !== 'api' || row.revokedAt !== null) return null;
+      if (row?.kind !== 'api' || row.revokedAt !== null) return null;
       await tx.touchApiToken(row.id, Date.now());
       return tx.getAccount(row.accountId);
     });

@@ -78,12 +78,14 @@ export async function refreshProof(
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  return new SignJWT({ rth: sha256Base64Url(refreshToken), ...overrides })
-    .setProtectedHeader({ alg: 'ES256', typ: REFRESH_PROOF.typ })
-    .setAudience(REFRESH_PROOF.audience)
-    .setSubject(connectionId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 30)
-    .setJti(randomBytes(12).toString('base64url'))
-    .sign(key.privateKey);
+  const claims = {
+    rth: sha256Base64Url(refreshToken),
+    aud: REFRESH_PROOF.audience,
+    sub: connectionId,
+    iat,
+    exp: iat + 30,
+    jti: randomBytes(12).toString('base64url'),
+    ...overrides,
+  };
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: REFRESH_PROOF.typ }).sign(key.privateKey);
 }

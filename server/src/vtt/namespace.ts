@@ -1,7 +1,7 @@
 // The /vtt namespace: handshake auth, `connection:ready`, the generated handler stub with a per-socket rate
 // limit, heartbeat, session expiry, and the server-side actions on modules (revoke, query:characters).
 import { type Character, NAMESPACES, PROTOCOL_VERSION, ProtocolError, type RevocationReason } from '@tumulte/schemas';
-import { createVttEmitter, createVttSocketEmitter, registerVttHandlers } from '@tumulte/schemas/server';
+import { createVttSocketEmitter, registerVttHandlers } from '@tumulte/schemas/server';
 import type { Server } from 'socket.io';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import type { ServerConfig } from '../config.js';
@@ -26,6 +26,8 @@ export interface VttNamespaceDeps {
   readonly logger: Logger;
   readonly config: ServerConfig;
   readonly serverVersion: string;
+  /** True when other nodes share this namespace through a cluster adapter. */
+  readonly clustered: boolean;
   /** Called with overlay events produced outside the write batcher (query:characters answers). */
   readonly onOverlayEvents: (connectionId: string, rows: readonly OverlayEventRow[]) => void;
 }
@@ -38,6 +40,9 @@ export interface VttControl extends Presence {
   queryCharacters(connectionId: string): Promise<Character[]>;
 }
 
+/** Server-to-server message (never sent to clients): revoke a connection's sockets on this node. */
+const REVOKE_ON_NODE = 'tumulte:revoke-connection';
+
 const REVOCATION_MESSAGES: Record<RevocationReason, string> = {
   revoked_by_user: 'The streamer disconnected this world from Tumulte.',
   refresh_reuse: 'A refresh token was used twice; this connection was revoked as a precaution. Pair again.',
@@ -48,11 +53,31 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
   const namespace = deps.io.of(NAMESPACES.vtt) as unknown as VttNs;
   const handlers = createVttHandlers(deps.batcher, metrics);
 
+  /** This node's module sockets of a connection. */
+  const localSockets = (connectionId: string): VttSocket[] => {
+    const ids = namespace.adapter.rooms.get(connectionRoom(connectionId)) ?? new Set<string>();
+    return [...ids].flatMap((id) => {
+      const socket = namespace.sockets.get(id);
+      return socket ? [socket] : [];
+    });
+  };
+  const revokeLocally = (connectionId: string, reason: RevocationReason) => {
+    for (const socket of localSockets(connectionId)) {
+      createVttSocketEmitter(socket).emit.connectionRevoked({ reason, message: REVOCATION_MESSAGES[reason] });
+      // `true` closes the transport once the revocation above is flushed.
+      socket.disconnect(true);
+    }
+  };
+  // Other nodes apply a revocation to their own sockets: one message, so the notice always precedes the
+  // disconnection (two broadcasts could overtake each other through the PostgreSQL adapter).
+  namespace.on(REVOKE_ON_NODE, (connectionId: unknown, reason: unknown) => {
+    if (typeof connectionId === 'string' && (reason === 'revoked_by_user' || reason === 'refresh_reuse')) {
+      revokeLocally(connectionId, reason);
+    }
+  });
   const revoke = (connectionId: string, reason: RevocationReason) => {
-    const room = connectionRoom(connectionId);
-    createVttEmitter(namespace.to(room)).emit.connectionRevoked({ reason, message: REVOCATION_MESSAGES[reason] });
-    // `true` closes the transport once the revocation above is flushed.
-    namespace.in(room).disconnectSockets(true);
+    revokeLocally(connectionId, reason);
+    if (deps.clustered) namespace.serverSideEmit(REVOKE_ON_NODE, connectionId, reason);
   };
 
   namespace.use(vttHandshake({ store, sessions: deps.sessions, metrics, logger }));
@@ -135,7 +160,7 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
       return new Set(sockets.map((socket) => socket.data.connectionId));
     },
     async queryCharacters(connectionId) {
-      const socket = [...namespace.sockets.values()].find((s) => s.data.connectionId === connectionId);
+      const [socket] = localSockets(connectionId);
       if (!socket) throw new ProtocolError('NOT_FOUND', 'The VTT module of this connection is not connected here.');
       const requestedAt = Date.now();
       const reply = await createVttSocketEmitter(socket).request.queryCharacters(
