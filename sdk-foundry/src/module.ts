@@ -17,6 +17,7 @@ import { isActiveGM, TabLock } from './lib/leadership.js';
 import { log } from './lib/log.js';
 import { type EventBody, Outbox, type OutboxOptions } from './lib/outbox.js';
 import { PairingSession } from './lib/pairing.js';
+import { jsonBytes } from './lib/rate.js';
 import { TokenStore } from './lib/token-store.js';
 import { pollEndCard, pollStartCard } from './ui/chat-cards.js';
 import { definePairingDialog } from './ui/pairing-dialog.js';
@@ -284,11 +285,32 @@ export class TumulteModule {
     };
   }
 
-  private queueSync(): void {
+  /** Queues the `campaign:sync` of a new connection (split when too large for one event). */
+  queueSync(): void {
     this.coalescer.flush();
     const body = this.campaignSync();
     this.book?.resetTo(body.characters);
-    this.queue('campaign:sync', body, { supersedes: 'campaign:sync' });
+    const limit = (this.connection?.payloadLimit ?? 65_536) - 1_024;
+    if (jsonBytes(body) <= limit || !this.settings.enabled('inventory')) {
+      this.queue('campaign:sync', body, { supersedes: 'campaign:sync' });
+      return;
+    }
+    // Too large for one event: the sync without inventories, then one inventory:update per character.
+    this.queue(
+      'campaign:sync',
+      { ...body, characters: body.characters.map((c) => ({ ...c, inventory: [] })) },
+      {
+        supersedes: 'campaign:sync',
+      },
+    );
+    for (const character of body.characters) {
+      if (character.inventory.length === 0) continue;
+      this.queue(
+        'inventory:update',
+        { vttCharacterId: character.vttCharacterId, items: character.inventory },
+        { supersedes: `inventory:${character.vttCharacterId}` },
+      );
+    }
   }
 
   private queryCharacters(): QueryCharactersReply {

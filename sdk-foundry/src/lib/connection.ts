@@ -17,6 +17,7 @@ import type { KeyStore } from './key-store.js';
 import { log } from './log.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import { createRefreshProof } from './pairing-token.js';
+import { jsonBytes, TokenBucket } from './rate.js';
 import type { StoredSession, TokenStore } from './token-store.js';
 
 export type ConnectionState =
@@ -89,6 +90,9 @@ export class Connection {
   private readonly flushBackoff: Backoff;
   private readonly listeners = new Set<(status: ConnectionStatus) => void>();
   private readonly window: number;
+  /** The server's limits (defaults until `connection:ready` says otherwise: the contract's example values). */
+  private maxPayloadBytes = 65_536;
+  private readonly bucket: TokenBucket;
 
   constructor(
     private readonly browser: BrowserEnv,
@@ -102,6 +106,12 @@ export class Connection {
     this.backoff = new Backoff(browser.random, options.backoff);
     this.flushBackoff = new Backoff(browser.random, options.backoff);
     this.window = Math.max(1, options.window ?? 8);
+    this.bucket = new TokenBucket(browser.now, 45, 180);
+  }
+
+  /** The largest event the server accepts (from `connection:ready`). */
+  get payloadLimit(): number {
+    return this.maxPayloadBytes;
   }
 
   get status(): ConnectionStatus {
@@ -374,8 +384,15 @@ export class Connection {
     this.flushing = true;
     try {
       while (this.state === 'connected' && this.client && this.socket?.connected) {
-        const batch = this.outbox.nextBatch(this.window);
-        if (batch.length === 0) break;
+        const pending = this.outbox.nextBatch(this.window);
+        if (pending.length === 0) break;
+        const allowed = this.bucket.available(pending.length);
+        if (allowed === 0) {
+          await new Promise<void>((resolve) => this.browser.timers.setTimeout(() => resolve(), this.bucket.waitMs()));
+          continue;
+        }
+        const batch = pending.slice(0, allowed);
+        this.bucket.take(batch.length);
         const client = this.client;
         const startedAt = this.browser.now();
         const results = await Promise.all(batch.map((entry) => this.send(client, entry)));
@@ -402,6 +419,11 @@ export class Connection {
   }
 
   private async send(client: VttClient, entry: OutboxEntry): Promise<AckOutcome> {
+    if (jsonBytes(entry.payload) > this.maxPayloadBytes) {
+      // Emitting it would make the server close the connection, again at every retry.
+      log.warn(`dropping ${entry.event} ${entry.eventId}: larger than the server's ${this.maxPayloadBytes} bytes`);
+      return 'dropped';
+    }
     this.outbox.markInFlight(entry.eventId, true);
     try {
       const ack = (await client.send(entry.event, entry.payload as never)) as EventAck;
