@@ -48,8 +48,7 @@ describe('campaign sync size', () => {
     t.module.queueSync();
     const events = queued(t.module);
     expect(events.map((e) => e.event)).toEqual(['campaign:sync']);
-    expect(
-      (events[0]?.payload as { characters: Array<{ inventory: unknown[] }> }).characters[0]?.inventory.length,
-    ).toBeGreaterThan(0);
+    const sync = events[0]?.payload as { characters: Array<{ inventory: unknown[] }> } | undefined;
+    expect(sync?.characters[0]?.inventory.length).toBeGreaterThan(0);
   });
 });
