@@ -390,7 +390,7 @@ export class TumulteModule {
 
   private pairingController() {
     return {
-      session: () => this.pairingSession() as PairingSession,
+      session: () => this.pairingSession(),
       t: this.t,
       now: () => this.browser.now(),
       copy: async (text: string) => {

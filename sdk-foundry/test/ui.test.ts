@@ -121,6 +121,22 @@ describe('pairing dialog', () => {
     module.resign();
   });
 
+  it('the settings menu opened on a GM client that does not send explains why', async () => {
+    const { world, gm, gm2 } = standardWorld();
+    world.connect(gm);
+    const tab2 = world.connect(gm2);
+    await tab2.start({}, { fetch: pendingFetch });
+    const Menu = world.settings.menus.get('tumulte-integration.pairing')?.type as new () => FakeApplicationV2;
+    const dialog = new Menu();
+    await dialog.render();
+    await dialog.lastRender;
+    expect(dialog.lastContext).toMatchObject({
+      status: 'failed',
+      error: en['TUMULTE.Notify.NotActiveGM'],
+      qrSvg: null,
+    });
+  });
+
   it('a GM that is not the active one is told so instead of pairing', async () => {
     const { world, gm, gm2 } = standardWorld();
     world.connect(gm);

@@ -5,8 +5,8 @@ import type { PairingSession, PairingState, PairingStatus } from '../lib/pairing
 type Localize = (key: string, data?: Record<string, string | number>) => string;
 
 export interface PairingController {
-  /** The running pairing session (created and started on first use). */
-  session(): PairingSession;
+  /** The running pairing session (created and started on first use); null on a client that does not send. */
+  session(): PairingSession | null;
   readonly t: Localize;
   now(): number;
   copy(text: string): Promise<void>;
@@ -101,6 +101,14 @@ export function definePairingDialog(
 
     async _prepareContext(): Promise<PairingContext> {
       const session = controller.session();
+      if (!session) {
+        // Opened from the settings menu on a GM client that is not the sender.
+        return pairingContext(
+          { status: 'failed', ticket: null, error: controller.t('TUMULTE.Notify.NotActiveGM') },
+          controller.now(),
+          controller.t,
+        );
+      }
       if (!this.unsubscribe) this.unsubscribe = session.onChange(() => this.render());
       return pairingContext(session.current, controller.now(), controller.t);
     }
@@ -108,7 +116,8 @@ export function definePairingDialog(
     _onRender(): void {
       if (this.ticker) return;
       this.ticker = setInterval(() => {
-        const state = controller.session().current;
+        const state = controller.session()?.current;
+        if (!state) return;
         const node = this.element?.querySelector('[data-tumulte-countdown]');
         if (node && state.ticket) node.textContent = countdown(state.ticket.expiresAt, controller.now());
         if (state.status === 'waiting' && state.ticket && controller.now() >= state.ticket.expiresAt) this.render();
@@ -123,26 +132,26 @@ export function definePairingDialog(
     }
 
     static async onCopyUrl(this: PairingDialog): Promise<void> {
-      const url = controller.session().current.ticket?.url;
+      const url = controller.session()?.current.ticket?.url;
       if (!url) return;
       await controller.copy(url);
       controller.notify(controller.t('TUMULTE.Pairing.Copied'));
     }
 
     static async onCopyCode(this: PairingDialog): Promise<void> {
-      const code = controller.session().current.ticket?.code;
+      const code = controller.session()?.current.ticket?.code;
       if (!code) return;
       await controller.copy(code);
       controller.notify(controller.t('TUMULTE.Pairing.Copied'));
     }
 
     static onOpen(this: PairingDialog): void {
-      const url = controller.session().current.ticket?.url;
+      const url = controller.session()?.current.ticket?.url;
       if (url) controller.open(url);
     }
 
     static async onRegenerate(this: PairingDialog): Promise<void> {
-      await controller.session().regenerate();
+      await controller.session()?.regenerate();
       // biome-ignore lint/complexity/noThisInStatic: ApplicationV2 calls action handlers with the application as `this`.
       this.render();
     }
