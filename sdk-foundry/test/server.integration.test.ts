@@ -4,6 +4,7 @@
 // a page reload with queued events loses none; an expired session is refreshed with a proof; revocation stops
 // the module.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVttEmitter } from '@tumulte/schemas/server';
@@ -19,6 +20,18 @@ const MODULE = 'tumulte-integration';
 /** Waits for a condition (generous bound for slow CI machines; never an assertion about time). */
 const until = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 20 });
 const FAST = { connection: { backoff: { initialMs: 25, maxMs: 250 } }, coalesceMs: 5 } as const;
+
+/** A port nobody listens on now (the restarted server must come back on the same address). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 interface Running {
   server: TumulteServer;
@@ -266,6 +279,32 @@ describe('session refresh against the real server', () => {
       );
       tab.unload();
     } finally {
+      await running.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('server restart', () => {
+  it('events queued while the server is down arrive once it is back, in order', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tumulte-sdk-foundry-'));
+    const port = await freePort();
+    let running = await startServer(dataDir, port);
+    const { world, gm } = standardWorld();
+    const tab = world.connect(gm, new BrowserProfile());
+    try {
+      const module = await tab.start(FAST);
+      await tab.game.settings.set(MODULE, 'serverUrl', running.baseUrl);
+      const connectionId = await pair(module, running, running.server.firstRun?.ownerToken ?? '');
+      await running.server.close();
+      await until(() => expect(module.connection?.status.state).toBe('reconnecting'));
+      const ids = Array.from({ length: 20 }, (_, n) => `restartRoll${String(n).padStart(5, '0')}`);
+      for (const id of ids) world.createChatMessage(roll(id));
+      running = await startServer(dataDir, port);
+      await until(() => expect(module.outbox?.size).toBe(0));
+      expect(await storedRollIds(running.server, connectionId)).toEqual(ids.map((id) => `${id}.0`));
+    } finally {
+      tab.unload();
       await running.server.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
