@@ -93,6 +93,30 @@ export const HTTP_ROUTES = {
     request: null,
     responses: { 200: V.RevokeResultSchema },
   },
+  /**
+   * The account's HS256 pairing secret.
+   *
+   * For VTT modules without WebCrypto, which sign their pairing tokens with HS256 and this secret instead of their own ES256 key.
+   */
+  "GET /vtt/pairing-secret": {
+    method: "GET",
+    path: "/vtt/pairing-secret",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.PairingSecretSchema },
+  },
+  /**
+   * Replace the account's HS256 pairing secret.
+   *
+   * The old secret stops working at once for new pairings; existing connections are not affected.
+   */
+  "POST /vtt/pairing-secret/rotate": {
+    method: "POST",
+    path: "/vtt/pairing-secret/rotate",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.PairingSecretSchema },
+  },
   /** Liveness and database reachability. */
   "GET /health": {
     method: "GET",
@@ -242,6 +266,8 @@ export interface HttpRequestBodies {
   "GET /vtt/connections": never;
   "GET /vtt/connections/:id/status": never;
   "POST /vtt/connections/:id/revoke": never;
+  "GET /vtt/pairing-secret": never;
+  "POST /vtt/pairing-secret/rotate": never;
   "GET /health": never;
   "GET /api/session": never;
   "POST /api/setup": T.OwnerSetupRequest;
@@ -267,6 +293,8 @@ export interface HttpResponseBodies {
   "GET /vtt/connections": T.ConnectionList;
   "GET /vtt/connections/:id/status": T.ConnectionStatus;
   "POST /vtt/connections/:id/revoke": T.RevokeResult;
+  "GET /vtt/pairing-secret": T.PairingSecret;
+  "POST /vtt/pairing-secret/rotate": T.PairingSecret;
   "GET /health": T.HealthStatus;
   "GET /api/session": T.SessionInfo;
   "POST /api/setup": T.Account;

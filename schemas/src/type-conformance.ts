@@ -109,6 +109,7 @@ export interface TypeConformance {
   PairingConfirmed: Assert<MutuallyAssignable<z.output<typeof V.PairingConfirmedSchema>, T.PairingConfirmed>>;
   PairingPending: Assert<MutuallyAssignable<z.output<typeof V.PairingPendingSchema>, T.PairingPending>>;
   PairingPreview: Assert<MutuallyAssignable<z.output<typeof V.PairingPreviewSchema>, T.PairingPreview>>;
+  PairingSecret: Assert<MutuallyAssignable<z.output<typeof V.PairingSecretSchema>, T.PairingSecret>>;
   PairingTokenClaims: Assert<MutuallyAssignable<z.output<typeof V.PairingTokenClaimsSchema>, T.PairingTokenClaims>>;
   PairingTokenRequest: Assert<MutuallyAssignable<z.output<typeof V.PairingTokenRequestSchema>, T.PairingTokenRequest>>;
   PairingWaitResult: Assert<MutuallyAssignable<z.output<typeof V.PairingWaitResultSchema>, T.PairingWaitResult>>;

@@ -911,6 +911,15 @@ export interface PairingPreview {
 }
 
 /**
+ * The account's secret for HS256 pairing tokens, for VTT modules that cannot generate an ES256 key pair
+ * (no WebCrypto). The HMAC key is the UTF-8 bytes of `secret`. It is a credential: keep it off stream.
+ */
+export interface PairingSecret {
+  secret: string;
+  algorithm: "HS256";
+}
+
+/**
  * The claims of the pairing JWT a module signs (5 minutes). ES256 with a key pair the module generated,
  * the public key as `jwk` in the protected header (the connection is bound to its RFC 7638 thumbprint);
  * or HS256 with the account's pairing secret. `typ` header `tumulte-pairing+jwt`.
