@@ -19,6 +19,7 @@ import type { RouteDeps } from './http/contract-route.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { installHttpHardening } from './http/http-hardening.js';
+import { registerSchemaFiles } from './http/schema-files.js';
 import { registerVttRoutes } from './http/vtt-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -26,6 +27,7 @@ import { openStore } from './store/open-store.js';
 import type { OverlayEventRow, Store } from './store/store.js';
 import { WriteBatcher } from './store/write-batcher.js';
 import { attachVttNamespace, type VttControl } from './vtt/namespace.js';
+import { transportLimit } from './vtt/payload-size.js';
 
 export const SERVER_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -115,7 +117,8 @@ async function assemble(
 
   const io = new Server(app.server, {
     transports: ['websocket'],
-    maxHttpBufferSize: config.limits.maxPayloadBytes,
+    // Events up to twice the limit are read and refused with PAYLOAD_TOO_LARGE; larger frames close the connection.
+    maxHttpBufferSize: transportLimit(config.limits.maxPayloadBytes),
     serveClient: false,
     // OWASP: no per-message compression on sockets that carry untrusted input.
     perMessageDeflate: false,
@@ -162,8 +165,9 @@ async function assemble(
   const pairing = new PairingService(store, tokens, { waitMs: config.pairingWaitMs });
   const connections = new ConnectionService(store, vtt, onRevoked);
 
-  const deps: RouteDeps = { auth, logger, validateResponses: config.validateResponses };
+  const deps: RouteDeps = { auth, store, logger, validateResponses: config.validateResponses };
   registerHealthRoutes(app, deps, store, metrics, SERVER_VERSION);
+  await registerSchemaFiles(app);
   registerVttRoutes(app, deps, { pairing, tokens, connections }, config);
 
   let closing: Promise<void> | null = null;

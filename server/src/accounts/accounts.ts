@@ -4,6 +4,11 @@ import { ulid } from 'ulid';
 import { hashToken, randomToken, TOKEN_PREFIX } from '../auth/secrets.js';
 import type { AccountRole, AccountRow, ApiTokenKind, StoreTx } from '../store/store.js';
 
+/** An HS256 pairing secret: full entropy (RFC 8725 §3.5), never a password. */
+export function newPairingSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 export interface NewAccount {
   readonly username: string;
   readonly role: AccountRole;
@@ -16,8 +21,7 @@ export async function createAccount(tx: StoreTx, input: NewAccount, now = Date.n
     username: input.username,
     role: input.role,
     passwordHash: input.passwordHash ?? null,
-    // HS256 pairing secret: full-entropy (RFC 8725 §3.5), never a password.
-    pairingSecret: randomBytes(32).toString('base64url'),
+    pairingSecret: newPairingSecret(),
     createdAt: now,
   };
   await tx.insertAccount(account);

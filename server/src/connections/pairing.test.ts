@@ -294,3 +294,33 @@ describe('pairing rate limit', () => {
     }
   });
 });
+
+describe('HS256 pairing secret', () => {
+  it('is shown to its account only, signs pairing tokens, and rotates', async () => {
+    const get = (token = owner) =>
+      ts.server.app.inject({
+        method: 'GET',
+        url: '/vtt/pairing-secret',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const shown = expectSuccess(await get(), 'GET /vtt/pairing-secret', 200);
+    expect(shown.algorithm).toBe('HS256');
+    const before = await hs256PairingToken(shown.secret);
+    expectSuccess(await preview(before), 'POST /vtt/pair/preview', 200);
+
+    const rotated = expectSuccess(
+      await ts.server.app.inject({
+        method: 'POST',
+        url: '/vtt/pairing-secret/rotate',
+        headers: { authorization: `Bearer ${owner}` },
+      }),
+      'POST /vtt/pairing-secret/rotate',
+      200,
+    );
+    expect(rotated.secret).not.toBe(shown.secret);
+    expect(expectSuccess(await get(), 'GET /vtt/pairing-secret', 200).secret).toBe(rotated.secret);
+    expectError(await confirm(before), 'PAIRING_INVALID');
+    expectSuccess(await confirm(await hs256PairingToken(rotated.secret)), 'POST /vtt/pair', 201);
+    expectError(await ts.server.app.inject({ method: 'GET', url: '/vtt/pairing-secret' }), 'UNAUTHORIZED');
+  });
+});

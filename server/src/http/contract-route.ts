@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken, type DashboardAuth } from '../auth/dashboard-auth.js';
 import type { RateLimit } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { AccountRow } from '../store/store.js';
+import type { AccountRow, Store } from '../store/store.js';
 
 type Route<K extends HttpRouteKey> = (typeof HTTP_ROUTES)[K];
 
@@ -35,6 +35,7 @@ export interface RouteResult<K extends HttpRouteKey> {
 
 export interface RouteDeps {
   readonly auth: DashboardAuth;
+  readonly store: Store;
   readonly logger: Logger;
   readonly validateResponses: boolean;
 }

@@ -162,3 +162,15 @@ describe('logs', () => {
     expect(line).not.toMatch(/SECRET-\d/);
   });
 });
+
+describe('published JSON Schemas', () => {
+  it('serves the protocol schemas at /schemas/vtt/v1/', async () => {
+    const index = await ts.server.app.inject({ method: 'GET', url: '/schemas/vtt/v1/events.json' });
+    expect(index.statusCode).toBe(200);
+    expect(index.json()).toMatchObject({ protocolVersion: '1.0.0' });
+    const roll = await ts.server.app.inject({ method: 'GET', url: '/schemas/vtt/v1/components/DiceRollPayload.json' });
+    expect(roll.statusCode).toBe(200);
+    expect(roll.json()).toMatchObject({ type: 'object' });
+    expectError(await ts.server.app.inject({ method: 'GET', url: '/schemas/vtt/v1/../../package.json' }), 'NOT_FOUND');
+  });
+});

@@ -1,5 +1,6 @@
 // HTTP routes of VTT connections: pairing, token refresh, and the dashboard's list/status/revoke.
 import type { FastifyInstance } from 'fastify';
+import { newPairingSecret } from '../accounts/accounts.js';
 import { extractPairingToken } from '../auth/pairing-tokens.js';
 import type { ServerConfig } from '../config.js';
 import type { ConnectionService } from '../connections/connection-service.js';
@@ -64,6 +65,17 @@ export function registerVttRoutes(
     async ({ body }) => ({ status: 200 as const, body: await tokens.refresh(body) }),
     { rateLimit: rateLimits.refresh },
   );
+
+  contractRoute(app, deps, 'GET /vtt/pairing-secret', async ({ account }) => ({
+    status: 200 as const,
+    body: { secret: account.pairingSecret, algorithm: 'HS256' as const },
+  }));
+
+  contractRoute(app, deps, 'POST /vtt/pairing-secret/rotate', async ({ account }) => {
+    const secret = newPairingSecret();
+    await deps.store.transaction((tx) => tx.setPairingSecret(account.id, secret));
+    return { status: 200 as const, body: { secret, algorithm: 'HS256' as const } };
+  });
 
   contractRoute(app, deps, 'GET /vtt/connections', async ({ account }) => ({
     status: 200 as const,

@@ -64,6 +64,10 @@ function bind(db: Db): StoreTx {
       await db.update(t.accounts).set({ username, passwordHash }).where(eq(t.accounts.id, id));
     },
 
+    async setPairingSecret(id, pairingSecret) {
+      await db.update(t.accounts).set({ pairingSecret }).where(eq(t.accounts.id, id));
+    },
+
     async insertApiToken(token: ApiTokenRow) {
       await db.insert(t.apiTokens).values(token);
     },

@@ -73,6 +73,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.update(t.accounts).set({ username, passwordHash }).where(eq(t.accounts.id, id)).run();
     },
 
+    async setPairingSecret(id, pairingSecret) {
+      db.update(t.accounts).set({ pairingSecret }).where(eq(t.accounts.id, id)).run();
+    },
+
     async insertApiToken(token: ApiTokenRow) {
       db.insert(t.apiTokens).values(token).run();
     },

@@ -172,6 +172,7 @@ export interface StoreTx {
   getAccountByUsername(username: string): Promise<AccountRow | null>;
   listAccounts(): Promise<AccountRow[]>;
   setAccountCredentials(id: string, username: string, passwordHash: string): Promise<void>;
+  setPairingSecret(id: string, pairingSecret: string): Promise<void>;
 
   // dashboard credentials
   insertApiToken(token: ApiTokenRow): Promise<void>;

@@ -296,11 +296,20 @@ describe('limits', () => {
     }
   });
 
-  it('closes the connection on a payload over the size limit', async () => {
+  it('refuses an event over the size limit with PAYLOAD_TOO_LARGE, and closes on a frame over the transport limit', async () => {
     const paired = await newModule();
-    const { socket } = await connectModule(ts.url, paired.sessionToken);
+    const { socket, client } = await connectModule(ts.url, paired.sessionToken);
     track(socket);
-    const huge = { ...d20Roll(5), flavor: 'x'.repeat(100_000) };
+    const large = { ...d20Roll(5), flavor: 'x'.repeat(70_000) };
+    expect(await rawEmit(socket, VTT_EVENTS.diceRoll, large)).toMatchObject({
+      ok: false,
+      error: { code: 'PAYLOAD_TOO_LARGE' },
+    });
+    expect(await storedEvent(paired.connectionId, large.eventId)).toBeNull();
+    // The connection is still usable.
+    expect(await client.emit.diceRoll(d20Roll(6))).toMatchObject({ ok: true });
+
+    const huge = { ...d20Roll(5), flavor: 'x'.repeat(200_000) };
     const closed = next(socket, 'disconnect');
     socket.emit(VTT_EVENTS.diceRoll, huge, () => undefined);
     expect(await closed).toBe('transport close');

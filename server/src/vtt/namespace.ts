@@ -14,6 +14,7 @@ import type { WriteBatcher } from '../store/write-batcher.js';
 import { createVttHandlers } from './handlers.js';
 import { vttHandshake } from './handshake.js';
 import { startHeartbeat } from './heartbeat.js';
+import { payloadSizeLimit } from './payload-size.js';
 import { TokenBucket } from './rate-limiter.js';
 import { connectionRoom, type VttNs, type VttSocket } from './socket-data.js';
 
@@ -86,7 +87,13 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
     const { connectionId } = socket.data;
     const log = logger.child({ connectionId, socketId: socket.id });
     const bucket = new TokenBucket(config.limits.eventsPerSecond, config.limits.eventsBurst);
-    // Registered synchronously, before any packet of this socket can be read.
+    // Registered synchronously, before any packet of this socket can be read. The size check runs first.
+    socket.use(
+      payloadSizeLimit(config.limits.maxPayloadBytes, (event) => {
+        metrics.events.inc({ event, result: 'rejected' });
+        metrics.reject('PAYLOAD_TOO_LARGE', 'socket');
+      }),
+    );
     registerVttHandlers(socket, handlers, {
       guard: () =>
         bucket.take() ? null : new ProtocolError('RATE_LIMITED', 'Too many events; slow down and retry later.'),
