@@ -42,4 +42,6 @@ export interface BrowserEnv {
   /** Opens a URL in a new tab (the "Open Tumulte" button). */
   readonly open?: ((url: string) => void) | undefined;
   readonly clipboard?: { writeText(text: string): Promise<void> } | undefined;
+  /** Whether WebCrypto signatures work here (secure contexts); default: detected. False → HS256 pairing. */
+  readonly webCrypto?: boolean | undefined;
 }

@@ -25,7 +25,12 @@ function foundryEnv(): FoundryEnv | null {
   };
 }
 
-function browserEnv(): BrowserEnv {
+function browserEnv(env: FoundryEnv): BrowserEnv {
+  // navigator.clipboard only exists in secure contexts; Foundry's helper falls back to execCommand.
+  const foundryClipboard = env.game.clipboard;
+  const clipboard =
+    navigator.clipboard ??
+    (foundryClipboard ? { writeText: (text: string) => foundryClipboard.copyPlainText(text) } : undefined);
   return {
     storage: window.localStorage,
     indexedDB: window.indexedDB,
@@ -40,7 +45,7 @@ function browserEnv(): BrowserEnv {
     now: () => Date.now(),
     random: () => Math.random(),
     open: (url) => window.open(url, '_blank', 'noopener'),
-    clipboard: navigator.clipboard,
+    clipboard,
   };
 }
 
@@ -51,6 +56,6 @@ if (typeof Hooks !== 'undefined' && Hooks) {
       log.error('Foundry globals are missing; the module is disabled');
       return;
     }
-    new TumulteModule(env, browserEnv()).init();
+    new TumulteModule(env, browserEnv(env)).init();
   });
 }

@@ -16,7 +16,8 @@ import { type KeyStore, openKeyStore } from './lib/key-store.js';
 import { isActiveGM, TabLock } from './lib/leadership.js';
 import { log } from './lib/log.js';
 import { type EventBody, Outbox, type OutboxOptions } from './lib/outbox.js';
-import { PairingSession } from './lib/pairing.js';
+import { PairingSession, SecretStore } from './lib/pairing.js';
+import { hasWebCrypto } from './lib/pairing-token.js';
 import { jsonBytes } from './lib/rate.js';
 import { TokenStore } from './lib/token-store.js';
 import { pollEndCard, pollStartCard } from './ui/chat-cards.js';
@@ -356,7 +357,9 @@ export class TumulteModule {
           // Events from before this pairing belong to no connection (or a revoked one): the campaign sync that
           // follows the connection carries the current state instead.
           this.outbox?.clear();
-          await keys.save(keyPair);
+          // HS256 connections need no refresh proof: forget any key pair of an earlier pairing.
+          if (keyPair) await keys.save(keyPair);
+          else await keys.delete();
           tokens.save({
             serverUrl,
             connectionId: result.connectionId,
@@ -370,6 +373,8 @@ export class TumulteModule {
           this.connection?.start();
           void this.dialog?.close();
         },
+        new SecretStore(this.browser.storage, `${MODULE_ID}.${game.world.id}.pairingSecret`),
+        () => this.browser.webCrypto ?? hasWebCrypto(),
       );
       void this.pairing.regenerate();
     }
@@ -391,10 +396,20 @@ export class TumulteModule {
   private pairingController() {
     return {
       session: () => this.pairingSession(),
+      useSecret: async (secret: string) => {
+        await this.pairingSession()?.useSecret(secret);
+      },
       t: this.t,
       now: () => this.browser.now(),
       copy: async (text: string) => {
-        await this.browser.clipboard?.writeText(text);
+        if (!this.browser.clipboard) return false;
+        try {
+          await this.browser.clipboard.writeText(text);
+          return true;
+        } catch (error) {
+          log.warn('could not copy to the clipboard', error);
+          return false;
+        }
       },
       open: (url: string) => this.browser.open?.(url),
       notify: (message: string) => this.env.notifications.info(message),

@@ -22,7 +22,7 @@ describe('pairing token', () => {
     const keys = await store.generate();
     expect(keys.privateKey.extractable).toBe(false);
     const now = Date.now();
-    const ticket = await createPairingTicket('http://127.0.0.1:3000/', identity, keys, now);
+    const ticket = await createPairingTicket('http://127.0.0.1:3000/', identity, { kind: 'ES256', keyPair: keys }, now);
     const header = decodeProtectedHeader(ticket.token);
     expect(header).toMatchObject({ alg: 'ES256', typ: 'tumulte-pairing+jwt', jwk: { kty: 'EC', crv: 'P-256' } });
     expect(header.jwk).not.toHaveProperty('d');
@@ -54,10 +54,33 @@ describe('pairing token', () => {
   it('two tickets differ in code, nonce and jti', async () => {
     const store = new LocalStorageKeyStore(new MemoryStorage(), 'k');
     const keys = await store.generate();
-    const a = await createPairingTicket('http://x', identity, keys, Date.now());
-    const b = await createPairingTicket('http://x', identity, keys, Date.now());
+    const a = await createPairingTicket('http://x', identity, { kind: 'ES256', keyPair: keys }, Date.now());
+    const b = await createPairingTicket('http://x', identity, { kind: 'ES256', keyPair: keys }, Date.now());
     expect(a.claims.jti).not.toBe(b.claims.jti);
     expect(a.claims.nonce).not.toBe(b.claims.nonce);
+  });
+});
+
+describe('HS256 pairing token (no WebCrypto)', () => {
+  it('is signed with the pairing secret in plain JS and verifies as HS256 with the same claims', async () => {
+    const secret = `${'k'.repeat(20)}sEcReT-0123456789`;
+    const ticket = await createPairingTicket(
+      'http://192.168.1.20:3000',
+      identity,
+      { kind: 'HS256', secret },
+      Date.now(),
+    );
+    const header = decodeProtectedHeader(ticket.token);
+    expect(header).toEqual({ alg: 'HS256', typ: 'tumulte-pairing+jwt' });
+    const { payload } = await jwtVerify(ticket.token, new TextEncoder().encode(secret), {
+      algorithms: ['HS256'],
+      typ: 'tumulte-pairing+jwt',
+      audience: 'tumulte:api',
+      issuer: 'foundry-module:tumulte',
+    });
+    expect(PairingTokenClaimsSchema.safeParse(payload).success).toBe(true);
+    expect(ticket).toMatchObject({ algorithm: 'HS256', keyPair: null, thumbprint: null });
+    expect(ticket.url).toBe(`http://192.168.1.20:3000/pair#${ticket.token}`);
   });
 });
 

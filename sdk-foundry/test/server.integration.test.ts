@@ -310,3 +310,50 @@ describe('server restart', () => {
     }
   });
 });
+
+describe('HS256 pairing against the real server (a page without WebCrypto)', () => {
+  it("pairs with the account's pairing secret, sends, and refreshes without a proof", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tumulte-sdk-foundry-'));
+    const running = await startServer(dataDir, 0, { sessionTtlSeconds: 1 });
+    const { world, gm } = standardWorld();
+    const tab = world.connect(gm, new BrowserProfile());
+    try {
+      const ownerToken = running.server.firstRun?.ownerToken ?? '';
+      const module = await tab.start(FAST, { webCrypto: false });
+      await tab.game.settings.set(MODULE, 'serverUrl', running.baseUrl);
+      module.openPairingDialog();
+      await until(() => expect(module.pairingSession()?.current.status).toBe('secret'));
+      const secret = await dashboard(running.baseUrl, ownerToken, 'GET', '/vtt/pairing-secret');
+      expect(secret.status).toBe(200);
+      await module.pairingSession()?.useSecret(String(secret.body.secret));
+      expect(module.pairingSession()?.current.ticket?.algorithm).toBe('HS256');
+      const ticket = module.pairingSession()?.current.ticket;
+      const preview = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pair/preview', {
+        pairingToken: ticket?.url,
+      });
+      expect(preview.body).toMatchObject({ algorithm: 'HS256', pairingCode: ticket?.code });
+      const confirmed = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pair', {
+        pairingToken: ticket?.url,
+      });
+      expect(confirmed.status).toBe(201);
+      await until(() => expect(module.connection?.status.state).toBe('connected'));
+      expect(await module.keys?.load()).toBeNull();
+      // The 1-second session expires: the next connection refreshes it (no proof for an HS256 connection).
+      const first = module.tokens?.load();
+      await until(() => expect(Date.now()).toBeGreaterThan((first?.sessionExpiresAt ?? 0) + 1_000));
+      running.server.io.of('/vtt').disconnectSockets(true);
+      await until(() => expect(module.tokens?.load()?.refreshToken).not.toBe(first?.refreshToken));
+      await until(() => expect(module.connection?.status.state).toBe('connected'));
+      world.createChatMessage(roll('hs256Roll0000001'));
+      await until(async () =>
+        expect(await storedRollIds(running.server, String(confirmed.body.connectionId))).toEqual([
+          'hs256Roll0000001.0',
+        ]),
+      );
+    } finally {
+      tab.unload();
+      await running.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -109,6 +109,42 @@ describe('pairing dialog', () => {
     module.resign();
   });
 
+  it('without WebCrypto (plain http page) asks for the pairing secret, then pairs with HS256', async () => {
+    const { world, gm } = standardWorld();
+    const tab = world.connect(gm);
+    const module = await tab.start({}, { fetch: pendingFetch, webCrypto: false });
+    FakeApplicationV2.instances = [];
+    module.openPairingDialog();
+    const dialog = FakeApplicationV2.instances[0] as FakeApplicationV2;
+    await dialog.lastRender;
+    await new Promise<void>((resolve) => {
+      const session = module.pairingSession();
+      if (session?.current.status === 'secret') resolve();
+      else session?.onChange((state) => state.status === 'secret' && resolve());
+    });
+    await dialog.render();
+    await dialog.lastRender;
+    expect(dialog.lastContext).toMatchObject({ status: 'secret', needsSecret: true, waiting: false, url: null });
+    const actions = (
+      dialog.constructor as unknown as { DEFAULT_OPTIONS: { actions: Record<string, (this: unknown) => unknown> } }
+    ).DEFAULT_OPTIONS.actions;
+    dialog.element = document.createElement('form');
+    dialog.element.innerHTML = '<input name="pairingSecret" value="too short">';
+    await actions.useSecret?.call(dialog);
+    await dialog.lastRender;
+    expect(dialog.lastContext).toMatchObject({ status: 'secret', error: en['TUMULTE.Pairing.SecretTooShort'] });
+    const input = dialog.element.querySelector('input') as HTMLInputElement;
+    input.value = 'a-long-enough-pairing-secret-0123456789';
+    await actions.useSecret?.call(dialog);
+    await dialog.lastRender;
+    expect(dialog.lastContext).toMatchObject({ status: 'waiting', waiting: true });
+    expect(module.pairingSession()?.current.ticket?.algorithm).toBe('HS256');
+    // The secret stays in this browser's storage, not in world settings.
+    expect(tab.browser.storage.getItem('tumulte-integration.lost-mine.pairingSecret')).toBe(input.value);
+    expect(JSON.stringify([...world.settings.values.values()])).not.toContain(input.value);
+    module.resign();
+  });
+
   it('shows an expired code as expired, without QR code', async () => {
     const { world, gm } = standardWorld();
     const tab = world.connect(gm);

@@ -1,3 +1,5 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { PairingTokenClaims } from '@tumulte/schemas';
 import { base64url, calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import { normalizeServerUrl } from './http.js';
@@ -24,9 +26,33 @@ export interface PairingTicket {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly claims: PairingTokenClaims;
-  readonly keyPair: ModuleKeyPair;
-  /** RFC 7638 thumbprint of the public key (what the server binds the connection to). */
-  readonly thumbprint: string;
+  readonly algorithm: 'ES256' | 'HS256';
+  /** The module's key pair (ES256), or null (HS256). */
+  readonly keyPair: ModuleKeyPair | null;
+  /** RFC 7638 thumbprint of the public key (what the server binds the connection to), or null (HS256). */
+  readonly thumbprint: string | null;
+}
+
+/**
+ * How a pairing token is signed: ES256 with the module's own key pair (the default), or HS256 with the
+ * account's pairing secret where WebCrypto is unavailable (Foundry served over plain http from another machine
+ * is not a secure context, and browsers hide `crypto.subtle` there).
+ */
+export type PairingSigner =
+  | { readonly kind: 'ES256'; readonly keyPair: ModuleKeyPair }
+  | { readonly kind: 'HS256'; readonly secret: string };
+
+/** Whether this page can use WebCrypto signatures (secure contexts only). */
+export function hasWebCrypto(): boolean {
+  return typeof globalThis.crypto?.subtle?.sign === 'function';
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** An HS256 JWT signed with HMAC-SHA256 in plain JS (no WebCrypto needed); the key is the secret's UTF-8 bytes. */
+function signHs256(header: Record<string, unknown>, claims: Record<string, unknown>, secret: string): string {
+  const input = `${base64url.encode(utf8(JSON.stringify(header)))}.${base64url.encode(utf8(JSON.stringify(claims)))}`;
+  return `${input}.${base64url.encode(hmac(sha256, utf8(secret), utf8(input)))}`;
 }
 
 function randomString(alphabet: string, length: number): string {
@@ -46,19 +72,18 @@ export function pairingUrl(serverUrl: string, token: string): string {
   return `${normalizeServerUrl(serverUrl)}/pair#${token}`;
 }
 
-/** Signs a pairing JWT (ES256, public JWK in the protected header, `typ: tumulte-pairing+jwt`). */
+/**
+ * Signs a pairing JWT (`typ: tumulte-pairing+jwt`): ES256 with the public JWK in the protected header, or HS256
+ * with the account's pairing secret.
+ */
 export async function createPairingTicket(
   serverUrl: string,
   identity: PairingIdentity,
-  keyPair: ModuleKeyPair,
+  signer: PairingSigner,
   nowMs: number,
 ): Promise<PairingTicket> {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + PAIRING_TTL_SECONDS;
-  const jwk = await exportJWK(keyPair.publicKey);
-  if (jwk.kty !== 'EC' || !jwk.crv || !jwk.x || !jwk.y) throw new Error('the pairing key is not an EC P-256 key');
-  // Only the public members, in a fixed order (the thumbprint uses the same ones).
-  const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
   const claims: PairingTokenClaims = {
     sub: 'vtt:foundry',
     aud: 'tumulte:api',
@@ -74,16 +99,24 @@ export async function createPairingTicket(
     nonce: base64url.encode(crypto.getRandomValues(new Uint8Array(18))),
     jti: base64url.encode(crypto.getRandomValues(new Uint8Array(18))),
   };
+  const common = { url: '', code: claims.pairing_code, issuedAt: iat * 1000, expiresAt: exp * 1000, claims };
+  if (signer.kind === 'HS256') {
+    const token = signHs256({ alg: 'HS256', typ: 'tumulte-pairing+jwt' }, { ...claims }, signer.secret);
+    return { ...common, token, url: pairingUrl(serverUrl, token), algorithm: 'HS256', keyPair: null, thumbprint: null };
+  }
+  const keyPair = signer.keyPair;
+  const jwk = await exportJWK(keyPair.publicKey);
+  if (jwk.kty !== 'EC' || !jwk.crv || !jwk.x || !jwk.y) throw new Error('the pairing key is not an EC P-256 key');
+  // Only the public members, in a fixed order (the thumbprint uses the same ones).
+  const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
   const token = await new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'ES256', typ: 'tumulte-pairing+jwt', jwk: publicJwk })
     .sign(keyPair.privateKey);
   return {
+    ...common,
     token,
     url: pairingUrl(serverUrl, token),
-    code: claims.pairing_code,
-    issuedAt: iat * 1000,
-    expiresAt: exp * 1000,
-    claims,
+    algorithm: 'ES256',
     keyPair,
     thumbprint: await calculateJwkThumbprint(publicJwk),
   };

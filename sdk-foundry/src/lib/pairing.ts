@@ -4,9 +4,34 @@ import { Backoff } from './backoff.js';
 import { requestJson, serverUrlFor } from './http.js';
 import type { KeyStore, ModuleKeyPair } from './key-store.js';
 import { log } from './log.js';
-import { createPairingTicket, type PairingIdentity, type PairingTicket } from './pairing-token.js';
+import {
+  createPairingTicket,
+  hasWebCrypto,
+  type PairingIdentity,
+  type PairingSigner,
+  type PairingTicket,
+} from './pairing-token.js';
 
-export type PairingStatus = 'creating' | 'waiting' | 'paired' | 'expired' | 'used' | 'failed';
+/** `secret`: no WebCrypto here, the GM must enter the account's pairing secret (HS256) first. */
+export type PairingStatus = 'creating' | 'secret' | 'waiting' | 'paired' | 'expired' | 'used' | 'failed';
+
+/** The account's HS256 pairing secret, kept in this browser's localStorage (never in world settings). */
+export class SecretStore {
+  constructor(
+    private readonly storage: Storage,
+    private readonly key: string,
+  ) {}
+  load(): string | null {
+    const value = this.storage.getItem(this.key);
+    return value && value.length >= 32 ? value : null;
+  }
+  save(secret: string): void {
+    this.storage.setItem(this.key, secret);
+  }
+  clear(): void {
+    this.storage.removeItem(this.key);
+  }
+}
 
 export interface PairingState {
   readonly status: PairingStatus;
@@ -31,8 +56,26 @@ export class PairingSession {
     private readonly keys: KeyStore,
     private readonly serverUrl: () => string,
     private readonly identity: () => PairingIdentity,
-    private readonly onPaired: (result: PairingComplete, keyPair: ModuleKeyPair, serverUrl: string) => Promise<void>,
+    private readonly onPaired: (
+      result: PairingComplete,
+      keyPair: ModuleKeyPair | null,
+      serverUrl: string,
+    ) => Promise<void>,
+    private readonly secrets: SecretStore,
+    /** Whether ES256 is possible (WebCrypto); false makes the session use the HS256 pairing secret. */
+    private readonly webCrypto: () => boolean = hasWebCrypto,
   ) {}
+
+  /** Stores the account's pairing secret (HS256, where WebCrypto is missing) and starts pairing with it. */
+  async useSecret(secret: string): Promise<PairingTicket | null> {
+    const trimmed = secret.trim();
+    if (trimmed.length < 32) {
+      this.set({ status: 'secret', ticket: null, error: 'short' });
+      return null;
+    }
+    this.secrets.save(trimmed);
+    return this.regenerate();
+  }
 
   get current(): PairingState {
     return this.state;
@@ -52,8 +95,18 @@ export class PairingSession {
     this.set({ status: 'creating', ticket: null, error: null });
     const serverUrl = this.serverUrl();
     try {
-      const keyPair = await this.keys.generate();
-      const ticket = await createPairingTicket(serverUrl, this.identity(), keyPair, this.browser.now());
+      let signer: PairingSigner;
+      if (this.webCrypto()) {
+        signer = { kind: 'ES256', keyPair: await this.keys.generate() };
+      } else {
+        const secret = this.secrets.load();
+        if (!secret) {
+          this.set({ status: 'secret', ticket: null, error: null });
+          return null;
+        }
+        signer = { kind: 'HS256', secret };
+      }
+      const ticket = await createPairingTicket(serverUrl, this.identity(), signer, this.browser.now());
       if (generation !== this.generation) return null;
       this.set({ status: 'waiting', ticket, error: null });
       void this.wait(ticket, serverUrl, abort.signal, generation);

@@ -178,6 +178,8 @@ declare namespace Foundry {
     readonly settings: Settings;
     readonly i18n: I18n;
     readonly modules: { get(id: string): Module | undefined };
+    /** v11+: copies text even where `navigator.clipboard` is missing (insecure contexts). */
+    readonly clipboard?: { copyPlainText(text: string): Promise<void> };
   }
 
   interface Notifications {

@@ -7,9 +7,12 @@ type Localize = (key: string, data?: Record<string, string | number>) => string;
 export interface PairingController {
   /** The running pairing session (created and started on first use); null on a client that does not send. */
   session(): PairingSession | null;
+  /** Pairs with the account's HS256 pairing secret (where WebCrypto is unavailable). */
+  useSecret(secret: string): Promise<void>;
   readonly t: Localize;
   now(): number;
-  copy(text: string): Promise<void>;
+  /** Copies to the clipboard; false when this page has no clipboard access. */
+  copy(text: string): Promise<boolean>;
   open(url: string): void;
   notify(message: string): void;
 }
@@ -18,6 +21,8 @@ export interface PairingContext {
   readonly status: PairingStatus;
   readonly statusLabel: string;
   readonly waiting: boolean;
+  /** No WebCrypto here: the dialog asks for the account's pairing secret. */
+  readonly needsSecret: boolean;
   readonly paired: boolean;
   readonly ended: boolean;
   readonly url: string | null;
@@ -30,6 +35,7 @@ export interface PairingContext {
 
 const STATUS_LABELS: Record<PairingStatus, string> = {
   creating: 'TUMULTE.Pairing.Status.creating',
+  secret: 'TUMULTE.Pairing.Status.secret',
   waiting: 'TUMULTE.Pairing.Status.waiting',
   paired: 'TUMULTE.Pairing.Status.paired',
   expired: 'TUMULTE.Pairing.Status.expired',
@@ -58,6 +64,7 @@ export async function pairingContext(state: PairingState, now: number, t: Locali
     status,
     statusLabel: t(STATUS_LABELS[status]),
     waiting: status === 'waiting',
+    needsSecret: status === 'secret',
     paired: status === 'paired',
     ended: status === 'expired' || status === 'used' || status === 'failed',
     url: ticket?.url ?? null,
@@ -65,7 +72,7 @@ export async function pairingContext(state: PairingState, now: number, t: Locali
     qrSvg: ticket && status === 'waiting' ? await qrSvg(ticket.url) : null,
     countdown: ticket ? countdown(ticket.expiresAt, now) : '',
     worldName: ticket?.claims.world_name ?? null,
-    error: state.error,
+    error: state.error === 'short' ? t('TUMULTE.Pairing.SecretTooShort') : state.error,
   };
 }
 
@@ -91,6 +98,7 @@ export function definePairingDialog(
         copyCode: PairingDialog.onCopyCode,
         openTumulte: PairingDialog.onOpen,
         regenerate: PairingDialog.onRegenerate,
+        useSecret: PairingDialog.onUseSecret,
       },
     };
 
@@ -134,20 +142,26 @@ export function definePairingDialog(
     static async onCopyUrl(this: PairingDialog): Promise<void> {
       const url = controller.session()?.current.ticket?.url;
       if (!url) return;
-      await controller.copy(url);
-      controller.notify(controller.t('TUMULTE.Pairing.Copied'));
+      if (await controller.copy(url)) controller.notify(controller.t('TUMULTE.Pairing.Copied'));
     }
 
     static async onCopyCode(this: PairingDialog): Promise<void> {
       const code = controller.session()?.current.ticket?.code;
       if (!code) return;
-      await controller.copy(code);
-      controller.notify(controller.t('TUMULTE.Pairing.Copied'));
+      if (await controller.copy(code)) controller.notify(controller.t('TUMULTE.Pairing.Copied'));
     }
 
     static onOpen(this: PairingDialog): void {
       const url = controller.session()?.current.ticket?.url;
       if (url) controller.open(url);
+    }
+
+    static async onUseSecret(this: PairingDialog): Promise<void> {
+      // biome-ignore lint/complexity/noThisInStatic: ApplicationV2 calls action handlers with the application as `this`.
+      const input = this.element?.querySelector<HTMLInputElement>('input[name="pairingSecret"]');
+      await controller.useSecret(input?.value ?? '');
+      // biome-ignore lint/complexity/noThisInStatic: as above.
+      this.render();
     }
 
     static async onRegenerate(this: PairingDialog): Promise<void> {
