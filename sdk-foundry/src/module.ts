@@ -211,7 +211,7 @@ export class TumulteModule {
       this.connection?.stop();
       this.connection?.start();
     }
-    this.charactersCollector?.refreshSharing();
+    if (this.settings.enabled('characters')) this.charactersCollector?.refreshSharing();
   }
 
   private startCollectors(): void {

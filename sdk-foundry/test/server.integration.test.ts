@@ -357,3 +357,42 @@ describe('HS256 pairing against the real server (a page without WebCrypto)', () 
     }
   });
 });
+
+describe("the server's limits", () => {
+  it('an event larger than maxPayloadBytes is dropped instead of breaking the connection', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tumulte-sdk-foundry-'));
+    const running = await startServer(dataDir, 0, { limits: { maxPayloadBytes: 16_384 } });
+    const { world, gm } = standardWorld();
+    const tab = world.connect(gm, new BrowserProfile());
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const module = await tab.start(FAST);
+      await tab.game.settings.set(MODULE, 'serverUrl', running.baseUrl);
+      const connectionId = await pair(module, running, running.server.firstRun?.ownerToken ?? '');
+      expect(module.connection?.payloadLimit).toBe(16_384);
+      const hoarder = addActor(world, dnd5eActor('zanna-gnome-wizard'), { playerOwned: true });
+      for (let n = 0; n < 150; n += 1) {
+        world.createItem(hoarder, {
+          _id: `simHoard${String(n).padStart(8, '0')}`,
+          name: `Trinket ${'x'.repeat(80)} ${n}`,
+          type: 'loot',
+          system: { quantity: 1 },
+        });
+      }
+      world.createChatMessage(roll('afterHugeEvent01'));
+      await until(async () =>
+        expect(await storedRollIds(running.server, connectionId)).toEqual(['afterHugeEvent01.0']),
+      );
+      expect(module.connection?.status.state).toBe('connected');
+      expect(module.outbox?.size).toBe(0);
+      expect(warn.mock.calls.some((call) => String(call[1]).includes("larger than the server's 16384 bytes"))).toBe(
+        true,
+      );
+    } finally {
+      warn.mockRestore();
+      tab.unload();
+      await running.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -200,9 +200,15 @@ export class Connection {
     socket.on('connect', () => this.onConnect());
     socket.on('connect_error', (error) => void this.onConnectError(error));
     socket.on('disconnect', (reason) => this.onDisconnect(reason));
-    client.on.connectionReady((ready) =>
-      log.info(`connected as ${ready.connectionId} (server ${ready.serverVersion})`),
-    );
+    client.on.connectionReady((ready) => {
+      log.info(`connected as ${ready.connectionId} (server ${ready.serverVersion})`);
+      this.maxPayloadBytes = ready.limits.maxPayloadBytes;
+      // Stay a little under the server's rate so a long queue never runs into RATE_LIMITED.
+      this.bucket.configure(
+        ready.limits.eventsPerSecond * 0.9,
+        Math.max(1, Math.floor(ready.limits.eventsBurst * 0.9)),
+      );
+    });
     client.on.heartbeatPing((ping) => {
       const receivedAt = this.browser.now();
       this.latencyMs = Math.max(0, receivedAt - ping.sentAt);
