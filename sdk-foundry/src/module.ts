@@ -261,6 +261,20 @@ export class TumulteModule {
     options?: { supersedes?: string; timestamp?: number },
   ): void {
     if (!this.outbox) return;
+    if (event === 'character:update') {
+      const { character } = body as EventBody<'character:update'>;
+      if (character.inventory.length > 0 && jsonBytes(body) > this.payloadBudget()) {
+        // Too large for the server: the stats without the inventory, the inventory on its own.
+        this.outbox.enqueue('character:update', { character: { ...character, inventory: [] } }, options);
+        this.outbox.enqueue(
+          'inventory:update',
+          { vttCharacterId: character.vttCharacterId, items: character.inventory },
+          { supersedes: `inventory:${character.vttCharacterId}` },
+        );
+        this.connection?.kick();
+        return;
+      }
+    }
     this.outbox.enqueue(event, body, options);
     this.connection?.kick();
   }
@@ -286,12 +300,17 @@ export class TumulteModule {
     };
   }
 
+  /** Bytes an event may take: the server's limit less room for the envelope. */
+  private payloadBudget(): number {
+    return (this.connection?.payloadLimit ?? 65_536) - 1_024;
+  }
+
   /** Queues the `campaign:sync` of a new connection (split when too large for one event). */
   queueSync(): void {
     this.coalescer.flush();
     const body = this.campaignSync();
     this.book?.resetTo(body.characters);
-    const limit = (this.connection?.payloadLimit ?? 65_536) - 1_024;
+    const limit = this.payloadBudget();
     if (jsonBytes(body) <= limit || !this.settings.enabled('inventory')) {
       this.queue('campaign:sync', body, { supersedes: 'campaign:sync' });
       return;

@@ -41,6 +41,28 @@ describe('campaign sync size', () => {
     expect(inventory.items.length).toBeGreaterThan(700); // the 700 gems and the fixture's own gear
   });
 
+  it('a character too large for one event goes as stats, then its inventory', async () => {
+    const t = await table();
+    const randal = addActor(t.world, dnd5eActor('randal-human-fighter'), { playerOwned: true });
+    drain(t.module);
+    for (let n = 0; n < 700; n += 1) {
+      t.world.createItem(randal, {
+        _id: `simLoot${String(n).padStart(9, '0')}`,
+        name: `Gem of the deep caverns, number ${n}`,
+        type: 'loot',
+        system: { quantity: 1 },
+      });
+    }
+    t.world.updateActor(randal, { 'system.attributes.hp.value': 3 });
+    const events = queued(t.module).filter((e) => e.event === 'character:update' || e.event === 'inventory:update');
+    const update = events.find((e) => e.event === 'character:update')?.payload as {
+      character: { inventory: unknown[]; stats: { hp: { current: number } } };
+    };
+    expect(update.character.inventory).toEqual([]);
+    expect(update.character.stats.hp.current).toBe(3);
+    expect(events.some((e) => e.event === 'inventory:update')).toBe(true);
+  });
+
   it('a normal sync is one event with the inventories', async () => {
     const t = await table();
     addActor(t.world, dnd5eActor('zanna-gnome-wizard'), { playerOwned: true });
