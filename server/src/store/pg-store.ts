@@ -1,6 +1,6 @@
 // The store on PostgreSQL (node-postgres), used when DATABASE_URL is set: several server nodes can share it.
 import { fileURLToPath } from 'node:url';
-import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { drizzle, type NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
@@ -16,7 +16,10 @@ import type {
   InboundEventRow,
   NewConnection,
   OverlayEventRow,
+  OverlayLinkRow,
   PairingRequestRow,
+  PollRow,
+  PollVoteRow,
   RefreshTokenRow,
   Store,
   StoreTx,
@@ -260,6 +263,93 @@ function bind(db: Db): StoreTx {
         .where(and(eq(t.overlayEvents.connectionId, connectionId), gt(t.overlayEvents.seq, afterSeq)))
         .orderBy(asc(t.overlayEvents.seq))
         .limit(limit);
+    },
+
+    async insertOverlayLink(link: OverlayLinkRow) {
+      await db.insert(t.overlayLinks).values(link);
+    },
+    async getOverlayLink(id) {
+      const [row] = await db.select().from(t.overlayLinks).where(eq(t.overlayLinks.id, id));
+      return row ?? null;
+    },
+    async findOverlayLinkByHash(tokenHash) {
+      const [row] = await db.select().from(t.overlayLinks).where(eq(t.overlayLinks.tokenHash, tokenHash));
+      return row ?? null;
+    },
+    async listOverlayLinks(accountId) {
+      return db
+        .select()
+        .from(t.overlayLinks)
+        .where(eq(t.overlayLinks.accountId, accountId))
+        .orderBy(desc(t.overlayLinks.createdAt), desc(t.overlayLinks.id));
+    },
+    async revokeOverlayLink(id, at) {
+      const rows = await db
+        .update(t.overlayLinks)
+        .set({ revokedAt: at })
+        .where(and(eq(t.overlayLinks.id, id), isNull(t.overlayLinks.revokedAt)))
+        .returning();
+      return rows.length === 1;
+    },
+
+    async insertPoll(poll: PollRow) {
+      await db.insert(t.polls).values(poll);
+    },
+    async getPoll(id) {
+      const [row] = await db.select().from(t.polls).where(eq(t.polls.id, id));
+      return row ?? null;
+    },
+    async listPolls(accountId) {
+      return db
+        .select()
+        .from(t.polls)
+        .where(eq(t.polls.accountId, accountId))
+        .orderBy(desc(t.polls.createdAt), desc(t.polls.id));
+    },
+    async latestShownPoll(connectionId) {
+      const [running] = await db
+        .select()
+        .from(t.polls)
+        .where(and(eq(t.polls.connectionId, connectionId), eq(t.polls.status, 'running')))
+        .orderBy(desc(t.polls.startedAt))
+        .limit(1);
+      if (running) return running;
+      const [closed] = await db
+        .select()
+        .from(t.polls)
+        .where(and(eq(t.polls.connectionId, connectionId), eq(t.polls.status, 'closed')))
+        .orderBy(desc(t.polls.endedAt), desc(t.polls.id))
+        .limit(1);
+      return closed ?? null;
+    },
+    async listRunningPolls() {
+      return db.select().from(t.polls).where(eq(t.polls.status, 'running')).orderBy(asc(t.polls.endsAt));
+    },
+    async transitionPoll(id, from, change) {
+      const rows = await db
+        .update(t.polls)
+        .set(change)
+        .where(and(eq(t.polls.id, id), eq(t.polls.status, from)))
+        .returning();
+      return rows.length === 1;
+    },
+    async insertVote(vote: PollVoteRow) {
+      return (await db.insert(t.pollVotes).values(vote).onConflictDoNothing().returning()).length === 1;
+    },
+    async getVote(pollId, viewerId) {
+      const [row] = await db
+        .select()
+        .from(t.pollVotes)
+        .where(and(eq(t.pollVotes.pollId, pollId), eq(t.pollVotes.viewerId, viewerId)));
+      return row ?? null;
+    },
+    async countVotes(pollId) {
+      const rows = await db
+        .select({ optionId: t.pollVotes.optionId, votes: count() })
+        .from(t.pollVotes)
+        .where(eq(t.pollVotes.pollId, pollId))
+        .groupBy(t.pollVotes.optionId);
+      return Object.fromEntries(rows.map((row) => [row.optionId, row.votes]));
     },
 
     savepoint(fn) {

@@ -2,7 +2,15 @@
 // same tables, columns, keys and indexes; only the column types differ by dialect.
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { JsonValue } from './json.js';
-import type { AccountRole, ApiTokenKind, EventOutcome, PairingAlgorithm, PairingStatus } from './store.js';
+import type {
+  AccountRole,
+  ApiTokenKind,
+  EventOutcome,
+  PairingAlgorithm,
+  PairingStatus,
+  PollEndReason,
+  PollStatus,
+} from './store.js';
 
 // Milliseconds since the epoch and counters: SQLite integers are 64-bit.
 const int = (name: string) => integer(name, { mode: 'number' });
@@ -210,4 +218,69 @@ export const overlayEvents = sqliteTable(
     createdAt: int('created_at').notNull(),
   },
   (t) => [primaryKey({ name: 'overlay_events_pk', columns: [t.connectionId, t.seq] })],
+);
+
+/** Read-only overlay URLs (OBS browser sources) of a connection; the token is stored hashed. */
+export const overlayLinks = sqliteTable(
+  'overlay_links',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => vttConnections.id),
+    label: text('label').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: int('created_at').notNull(),
+    revokedAt: int('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('overlay_links_token_hash_key').on(t.tokenHash),
+    index('overlay_links_account_idx').on(t.accountId),
+  ],
+);
+
+/** Audience polls. `endsAt` is in the database so a running poll closes on time even across restarts. */
+export const polls = sqliteTable(
+  'polls',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => vttConnections.id),
+    question: text('question').notNull(),
+    options: json('options').notNull(),
+    status: text('status').$type<PollStatus>().notNull(),
+    durationSeconds: int('duration_seconds').notNull(),
+    createdAt: int('created_at').notNull(),
+    startedAt: int('started_at'),
+    endsAt: int('ends_at'),
+    endedAt: int('ended_at'),
+    endReason: text('end_reason').$type<PollEndReason>(),
+    winners: json('winners'),
+  },
+  (t) => [
+    index('polls_account_idx').on(t.accountId, t.createdAt),
+    index('polls_connection_idx').on(t.connectionId, t.createdAt),
+    index('polls_running_idx').on(t.status, t.endsAt),
+  ],
+);
+
+/** One vote per viewer (a random id in a cookie) per poll. */
+export const pollVotes = sqliteTable(
+  'poll_votes',
+  {
+    pollId: text('poll_id')
+      .notNull()
+      .references(() => polls.id),
+    viewerId: text('viewer_id').notNull(),
+    optionId: text('option_id').notNull(),
+    createdAt: int('created_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'poll_votes_pk', columns: [t.pollId, t.viewerId] })],
 );

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { AsyncLock } from './async-lock.js';
@@ -21,7 +21,10 @@ import type {
   InboundEventRow,
   NewConnection,
   OverlayEventRow,
+  OverlayLinkRow,
   PairingRequestRow,
+  PollRow,
+  PollVoteRow,
   RefreshTokenRow,
   Store,
   StoreTx,
@@ -281,6 +284,100 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         .orderBy(asc(t.overlayEvents.seq))
         .limit(limit)
         .all();
+    },
+
+    async insertOverlayLink(link: OverlayLinkRow) {
+      db.insert(t.overlayLinks).values(link).run();
+    },
+    async getOverlayLink(id) {
+      return db.select().from(t.overlayLinks).where(eq(t.overlayLinks.id, id)).get() ?? null;
+    },
+    async findOverlayLinkByHash(tokenHash) {
+      return db.select().from(t.overlayLinks).where(eq(t.overlayLinks.tokenHash, tokenHash)).get() ?? null;
+    },
+    async listOverlayLinks(accountId) {
+      return db
+        .select()
+        .from(t.overlayLinks)
+        .where(eq(t.overlayLinks.accountId, accountId))
+        .orderBy(desc(t.overlayLinks.createdAt), desc(t.overlayLinks.id))
+        .all();
+    },
+    async revokeOverlayLink(id, at) {
+      const rows = db
+        .update(t.overlayLinks)
+        .set({ revokedAt: at })
+        .where(and(eq(t.overlayLinks.id, id), isNull(t.overlayLinks.revokedAt)))
+        .returning()
+        .all();
+      return rows.length === 1;
+    },
+
+    async insertPoll(poll: PollRow) {
+      db.insert(t.polls).values(poll).run();
+    },
+    async getPoll(id) {
+      return db.select().from(t.polls).where(eq(t.polls.id, id)).get() ?? null;
+    },
+    async listPolls(accountId) {
+      return db
+        .select()
+        .from(t.polls)
+        .where(eq(t.polls.accountId, accountId))
+        .orderBy(desc(t.polls.createdAt), desc(t.polls.id))
+        .all();
+    },
+    async latestShownPoll(connectionId) {
+      const running = db
+        .select()
+        .from(t.polls)
+        .where(and(eq(t.polls.connectionId, connectionId), eq(t.polls.status, 'running')))
+        .orderBy(desc(t.polls.startedAt))
+        .limit(1)
+        .get();
+      if (running) return running;
+      return (
+        db
+          .select()
+          .from(t.polls)
+          .where(and(eq(t.polls.connectionId, connectionId), eq(t.polls.status, 'closed')))
+          .orderBy(desc(t.polls.endedAt), desc(t.polls.id))
+          .limit(1)
+          .get() ?? null
+      );
+    },
+    async listRunningPolls() {
+      return db.select().from(t.polls).where(eq(t.polls.status, 'running')).orderBy(asc(t.polls.endsAt)).all();
+    },
+    async transitionPoll(id, from, change) {
+      const rows = db
+        .update(t.polls)
+        .set(change)
+        .where(and(eq(t.polls.id, id), eq(t.polls.status, from)))
+        .returning()
+        .all();
+      return rows.length === 1;
+    },
+    async insertVote(vote: PollVoteRow) {
+      return db.insert(t.pollVotes).values(vote).onConflictDoNothing().returning().all().length === 1;
+    },
+    async getVote(pollId, viewerId) {
+      return (
+        db
+          .select()
+          .from(t.pollVotes)
+          .where(and(eq(t.pollVotes.pollId, pollId), eq(t.pollVotes.viewerId, viewerId)))
+          .get() ?? null
+      );
+    },
+    async countVotes(pollId) {
+      const rows = db
+        .select({ optionId: t.pollVotes.optionId, votes: count() })
+        .from(t.pollVotes)
+        .where(eq(t.pollVotes.pollId, pollId))
+        .groupBy(t.pollVotes.optionId)
+        .all();
+      return Object.fromEntries(rows.map((row) => [row.optionId, row.votes]));
     },
 
     async savepoint(fn) {

@@ -159,6 +159,44 @@ export interface OverlayEventRow {
   createdAt: number;
 }
 
+export interface OverlayLinkRow {
+  id: string;
+  accountId: string;
+  connectionId: string;
+  label: string;
+  tokenHash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export type PollStatus = 'draft' | 'running' | 'closed';
+export type PollEndReason = 'timer' | 'manual';
+
+export interface PollRow {
+  id: string;
+  accountId: string;
+  connectionId: string;
+  question: string;
+  /** `[{id, label}]`. */
+  options: JsonValue;
+  status: PollStatus;
+  durationSeconds: number;
+  createdAt: number;
+  startedAt: number | null;
+  endsAt: number | null;
+  endedAt: number | null;
+  endReason: PollEndReason | null;
+  /** Winning option ids once closed. */
+  winners: JsonValue | null;
+}
+
+export interface PollVoteRow {
+  pollId: string;
+  viewerId: string;
+  optionId: string;
+  createdAt: number;
+}
+
 /** Everything a service can do with the database, inside one transaction. */
 export interface StoreTx {
   // settings
@@ -232,6 +270,30 @@ export interface StoreTx {
   appendOverlayEvent(row: OverlayEventRow): Promise<void>;
   /** Events after `afterSeq`, oldest first. */
   listOverlayEvents(connectionId: string, afterSeq: number, limit: number): Promise<OverlayEventRow[]>;
+
+  // overlay links
+  insertOverlayLink(link: OverlayLinkRow): Promise<void>;
+  getOverlayLink(id: string): Promise<OverlayLinkRow | null>;
+  findOverlayLinkByHash(tokenHash: string): Promise<OverlayLinkRow | null>;
+  listOverlayLinks(accountId: string): Promise<OverlayLinkRow[]>;
+  /** True when this call revoked it. */
+  revokeOverlayLink(id: string, at: number): Promise<boolean>;
+
+  // polls
+  insertPoll(poll: PollRow): Promise<void>;
+  getPoll(id: string): Promise<PollRow | null>;
+  /** Newest first. */
+  listPolls(accountId: string): Promise<PollRow[]>;
+  /** The connection's newest poll that is running or closed (what overlays show), or null. */
+  latestShownPoll(connectionId: string): Promise<PollRow | null>;
+  listRunningPolls(): Promise<PollRow[]>;
+  /** Applies `change` only if the poll is still in status `from`; true when it did (race-free transitions). */
+  transitionPoll(id: string, from: PollStatus, change: Partial<Omit<PollRow, 'id'>>): Promise<boolean>;
+  /** False when this viewer already voted in this poll. */
+  insertVote(vote: PollVoteRow): Promise<boolean>;
+  getVote(pollId: string, viewerId: string): Promise<PollVoteRow | null>;
+  /** Votes per option id. */
+  countVotes(pollId: string): Promise<Record<string, number>>;
 
   /** Runs `fn` in a savepoint: if it throws, only its changes are undone, then the error is rethrown. */
   savepoint<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;

@@ -329,6 +329,76 @@ export function describeStoreSuite(label: string, open: () => Promise<StoreHarne
       });
     });
 
+    describe('overlay links and polls', () => {
+      it('finds an overlay link by its token hash and revokes it once', async () => {
+        const { account, connection } = await seedConnection(store);
+        const link = {
+          id: ulid(),
+          accountId: account.id,
+          connectionId: connection.id,
+          label: 'Main scene',
+          tokenHash: hashToken(`tmv_${ulid()}`),
+          createdAt: T0,
+          revokedAt: null,
+        };
+        await store.transaction((tx) => tx.insertOverlayLink(link));
+        expect(await store.transaction((tx) => tx.findOverlayLinkByHash(link.tokenHash))).toEqual(link);
+        expect(await store.transaction((tx) => tx.listOverlayLinks(account.id))).toEqual([link]);
+        expect(await store.transaction((tx) => tx.revokeOverlayLink(link.id, T0 + 1))).toBe(true);
+        expect(await store.transaction((tx) => tx.revokeOverlayLink(link.id, T0 + 2))).toBe(false);
+        expect((await store.transaction((tx) => tx.getOverlayLink(link.id)))?.revokedAt).toBe(T0 + 1);
+      });
+
+      it('moves a poll through its states once each, counts one vote per viewer', async () => {
+        const { account, connection } = await seedConnection(store);
+        const poll = {
+          id: ulid(),
+          accountId: account.id,
+          connectionId: connection.id,
+          question: 'Which door do we open?',
+          options: [
+            { id: 'a', label: 'The red door' },
+            { id: 'b', label: 'The blue door' },
+          ],
+          status: 'draft' as const,
+          durationSeconds: 60,
+          createdAt: T0,
+          startedAt: null,
+          endsAt: null,
+          endedAt: null,
+          endReason: null,
+          winners: null,
+        };
+        await store.transaction((tx) => tx.insertPoll(poll));
+        expect(await store.transaction((tx) => tx.latestShownPoll(connection.id))).toBeNull();
+        const start = { status: 'running' as const, startedAt: T0, endsAt: T0 + 60_000 };
+        const starts = await Promise.all([
+          store.transaction((tx) => tx.transitionPoll(poll.id, 'draft', start)),
+          store.transaction((tx) => tx.transitionPoll(poll.id, 'draft', start)),
+        ]);
+        expect(starts.filter(Boolean)).toHaveLength(1);
+        expect((await store.transaction((tx) => tx.listRunningPolls())).map((p) => p.id)).toContain(poll.id);
+        expect((await store.transaction((tx) => tx.latestShownPoll(connection.id)))?.id).toBe(poll.id);
+
+        const vote = (viewerId: string, optionId: string) =>
+          store.transaction((tx) => tx.insertVote({ pollId: poll.id, viewerId, optionId, createdAt: T0 }));
+        expect(await vote('viewer-1', 'a')).toBe(true);
+        expect(await vote('viewer-2', 'a')).toBe(true);
+        expect(await vote('viewer-3', 'b')).toBe(true);
+        expect(await vote('viewer-1', 'b')).toBe(false);
+        expect(await store.transaction((tx) => tx.countVotes(poll.id))).toEqual({ a: 2, b: 1 });
+        expect((await store.transaction((tx) => tx.getVote(poll.id, 'viewer-1')))?.optionId).toBe('a');
+
+        const close = { status: 'closed' as const, endedAt: T0 + 1, endReason: 'manual' as const, winners: ['a'] };
+        expect(await store.transaction((tx) => tx.transitionPoll(poll.id, 'running', close))).toBe(true);
+        expect(await store.transaction((tx) => tx.transitionPoll(poll.id, 'running', close))).toBe(false);
+        const closed = await store.transaction((tx) => tx.getPoll(poll.id));
+        expect(closed).toMatchObject({ status: 'closed', winners: ['a'], endReason: 'manual' });
+        expect(closed?.options).toEqual(poll.options);
+        expect((await store.transaction((tx) => tx.listPolls(account.id))).map((p) => p.id)).toEqual([poll.id]);
+      });
+    });
+
     describe('write batcher', () => {
       it('commits a burst in few transactions and acknowledges each event after the commit', async () => {
         const { connection } = await seedConnection(store);
