@@ -1,11 +1,13 @@
 // Builds the whole server in-process: store (migrated), server key, owner bootstrap, Fastify routes and the
 // Socket.IO namespaces. The CLI and the tests both start the server through `buildServer`.
 import { readFileSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { ProtocolError } from '@tumulte/schemas';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
+import { AccountService, SESSION_COOKIE } from './accounts/account-service.js';
 import { ensureOwner, type FirstRun } from './accounts/owner-bootstrap.js';
 import { DashboardAuth } from './auth/dashboard-auth.js';
 import { loadOrCreateServerKey } from './auth/server-key.js';
@@ -15,6 +17,7 @@ import { type ConfigOverrides, resolveConfig, type ServerConfig } from './config
 import { ConnectionService } from './connections/connection-service.js';
 import { PairingService } from './connections/pairing-service.js';
 import { TokenService } from './connections/token-service.js';
+import { registerAccountRoutes } from './http/account-routes.js';
 import type { RouteDeps } from './http/contract-route.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
@@ -55,6 +58,7 @@ export interface TumulteServer {
   readonly vtt: VttControl;
   readonly services: {
     readonly auth: DashboardAuth;
+    readonly accounts: AccountService;
     readonly sessions: SessionTokens;
     readonly tokens: TokenService;
     readonly pairing: PairingService;
@@ -109,6 +113,7 @@ async function assemble(
   });
   installErrorHandling(app, logger, metrics);
   installHttpHardening(app, logger, metrics);
+  await app.register(fastifyCookie);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -161,6 +166,8 @@ async function assemble(
     vtt.revoke(connectionId, reason);
   };
   const auth = new DashboardAuth(store);
+  const accounts = new AccountService(store, config.dashboardSessionTtlSeconds);
+  auth.addResolver((request) => accounts.fromCookie(request.cookies?.[SESSION_COOKIE]));
   const tokens = new TokenService(store, sessions, onRevoked);
   const pairing = new PairingService(store, tokens, { waitMs: config.pairingWaitMs });
   const connections = new ConnectionService(store, vtt, onRevoked);
@@ -169,6 +176,7 @@ async function assemble(
   registerHealthRoutes(app, deps, store, metrics, SERVER_VERSION);
   await registerSchemaFiles(app);
   registerVttRoutes(app, deps, { pairing, tokens, connections }, config);
+  registerAccountRoutes(app, deps, accounts, config);
 
   let closing: Promise<void> | null = null;
   app.addHook('preClose', async () => {
@@ -186,7 +194,7 @@ async function assemble(
     cluster: cluster.mode,
     firstRun,
     vtt,
-    services: { auth, sessions, tokens, pairing, connections, batcher },
+    services: { auth, accounts, sessions, tokens, pairing, connections, batcher },
     onOverlayEvents(listener) {
       overlayListeners.add(listener);
       return () => overlayListeners.delete(listener);

@@ -36,6 +36,10 @@ export interface ServerConfig {
     readonly pairingWait: RateLimit;
     /** POST /vtt/refresh-token. */
     readonly refresh: RateLimit;
+    /** POST /api/login and POST /api/setup. */
+    readonly login: RateLimit;
+    /** POST /api/public/polls/:id/votes. */
+    readonly vote: RateLimit;
   };
   /** How long GET /vtt/pair/wait holds a request before answering `pending`. */
   readonly pairingWaitMs: number;
@@ -47,6 +51,12 @@ export interface ServerConfig {
   readonly trustProxy: boolean;
   /** How long the server waits for a module's answer to `query:characters`. */
   readonly queryTimeoutMs: number;
+  /** Lifetime of a dashboard login (session cookie). */
+  readonly dashboardSessionTtlSeconds: number;
+  /** How often every node looks for running polls past their end (closes them even if their node died). */
+  readonly pollSweepIntervalMs: number;
+  /** The built overlay/dashboard app (`overlay/dist`); null to serve no UI. Default: found next to the server. */
+  readonly uiDir: string | null | undefined;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -62,12 +72,17 @@ export const DEFAULT_CONFIG: ServerConfig = {
     pairing: { max: 20, windowMs: 60_000 },
     pairingWait: { max: 120, windowMs: 60_000 },
     refresh: { max: 30, windowMs: 60_000 },
+    login: { max: 10, windowMs: 60_000 },
+    vote: { max: 30, windowMs: 60_000 },
   },
   pairingWaitMs: 25_000,
   sessionTtlSeconds: 15 * 60,
   validateResponses: true,
   trustProxy: false,
   queryTimeoutMs: 10_000,
+  dashboardSessionTtlSeconds: 30 * 24 * 3600,
+  pollSweepIntervalMs: 5_000,
+  uiDir: undefined,
 };
 
 type DeepPartial<T> = { [K in keyof T]?: (T[K] extends object ? DeepPartial<T[K]> : T[K]) | undefined };
