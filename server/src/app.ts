@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { ProtocolError } from '@tumulte/schemas';
+import { createVttEmitter } from '@tumulte/schemas/server';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
@@ -22,15 +23,20 @@ import type { RouteDeps } from './http/contract-route.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { installHttpHardening } from './http/http-hardening.js';
+import { registerOverlayRoutes } from './http/overlay-routes.js';
 import { registerSchemaFiles } from './http/schema-files.js';
 import { registerVttRoutes } from './http/vtt-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { OverlayLinkService } from './overlays/overlay-link-service.js';
+import { attachOverlayNamespace, type OverlayControl } from './overlays/overlay-namespace.js';
+import { PollService } from './polls/poll-service.js';
 import { openStore } from './store/open-store.js';
 import type { OverlayEventRow, Store } from './store/store.js';
 import { WriteBatcher } from './store/write-batcher.js';
 import { attachVttNamespace, type VttControl } from './vtt/namespace.js';
 import { transportLimit } from './vtt/payload-size.js';
+import { connectionRoom } from './vtt/socket-data.js';
 
 export const SERVER_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -56,6 +62,7 @@ export interface TumulteServer {
   /** The owner's one-time credentials when this start created the owner account, else null. */
   readonly firstRun: FirstRun | null;
   readonly vtt: VttControl;
+  readonly overlay: OverlayControl;
   readonly services: {
     readonly auth: DashboardAuth;
     readonly accounts: AccountService;
@@ -63,6 +70,8 @@ export interface TumulteServer {
     readonly tokens: TokenService;
     readonly pairing: PairingService;
     readonly connections: ConnectionService;
+    readonly overlayLinks: OverlayLinkService;
+    readonly polls: PollService;
     readonly batcher: WriteBatcher;
   };
   /** Calls `listener` with the overlay events of every commit (after the commit); returns the unsubscribe. */
@@ -141,6 +150,7 @@ async function assemble(
   const sessions = new SessionTokens(serverKey, config.sessionTtlSeconds);
   // Committed overlay events go to every listener (the /overlay namespace, tests); they are in the overlay log too.
   const overlayListeners = new Set<OverlayListener>();
+  let stopping = false;
   const publishOverlay = (connectionId: string, rows: readonly OverlayEventRow[]) => {
     for (const listener of overlayListeners) listener(connectionId, rows);
   };
@@ -160,10 +170,30 @@ async function assemble(
     serverVersion: SERVER_VERSION,
     clustered: cluster.mode !== 'single-node',
     onOverlayEvents: (connectionId, rows) => publishOverlay(connectionId, rows),
+    onPresenceChange: (connectionId) => {
+      if (stopping) return;
+      overlay
+        .refresh(connectionId)
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not refresh overlays'));
+    },
+  });
+  const overlay = attachOverlayNamespace({
+    io,
+    store,
+    metrics,
+    logger,
+    isModuleOnline: (connectionId) => vtt.isOnline(connectionId),
+  });
+  overlayListeners.add((connectionId, rows) => {
+    if (stopping) return;
+    overlay
+      .publish(connectionId, rows)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not update overlays'));
   });
   const onRevoked = (connectionId: string, reason: 'revoked_by_user' | 'refresh_reuse') => {
     logger.info({ connectionId, reason }, 'connection revoked');
     vtt.revoke(connectionId, reason);
+    overlay.disconnectConnection(connectionId);
   };
   const auth = new DashboardAuth(store);
   const accounts = new AccountService(store, config.dashboardSessionTtlSeconds);
@@ -171,15 +201,35 @@ async function assemble(
   const tokens = new TokenService(store, sessions, onRevoked);
   const pairing = new PairingService(store, tokens, { waitMs: config.pairingWaitMs });
   const connections = new ConnectionService(store, vtt, onRevoked);
+  const overlayLinks = new OverlayLinkService(store, connections, (overlayId) => overlay.disconnectLink(overlayId));
+  const polls = new PollService(
+    store,
+    connections,
+    {
+      moduleStart: (connectionId, payload) =>
+        createVttEmitter(vtt.namespace.to(connectionRoom(connectionId))).emit.pollStart(payload),
+      moduleEnd: (connectionId, payload) =>
+        createVttEmitter(vtt.namespace.to(connectionRoom(connectionId))).emit.pollEnd(payload),
+      overlays: publishOverlay,
+    },
+    logger,
+    { sweepIntervalMs: config.pollSweepIntervalMs },
+  );
 
   const deps: RouteDeps = { auth, store, logger, validateResponses: config.validateResponses };
   registerHealthRoutes(app, deps, store, metrics, SERVER_VERSION);
   await registerSchemaFiles(app);
   registerVttRoutes(app, deps, { pairing, tokens, connections }, config);
   registerAccountRoutes(app, deps, accounts, config);
+  registerOverlayRoutes(app, deps, overlayLinks, polls, config);
+  await polls.resume();
 
   let closing: Promise<void> | null = null;
   app.addHook('preClose', async () => {
+    // From here on nothing new is broadcast: the adapter and the database are about to close.
+    stopping = true;
+    vtt.stop();
+    polls.stop();
     // Open websockets (of every namespace) would keep the HTTP server from closing.
     io.engine.close();
   });
@@ -194,7 +244,8 @@ async function assemble(
     cluster: cluster.mode,
     firstRun,
     vtt,
-    services: { auth, accounts, sessions, tokens, pairing, connections, batcher },
+    overlay,
+    services: { auth, accounts, sessions, tokens, pairing, connections, overlayLinks, polls, batcher },
     onOverlayEvents(listener) {
       overlayListeners.add(listener);
       return () => overlayListeners.delete(listener);

@@ -30,4 +30,6 @@ export const TOKEN_PREFIX = {
   setup: 'tms_',
   /** VTT refresh token. */
   refresh: 'tmr_',
+  /** Overlay (viewer) token, inside an overlay URL. */
+  overlay: 'tmv_',
 } as const;

@@ -29,12 +29,18 @@ export interface VttNamespaceDeps {
   readonly serverVersion: string;
   /** True when other nodes share this namespace through a cluster adapter. */
   readonly clustered: boolean;
+  /** Called when a module socket of a connection joins or leaves (overlays show whether the VTT is online). */
+  readonly onPresenceChange?: (connectionId: string) => void;
   /** Called with overlay events produced outside the write batcher (query:characters answers). */
   readonly onOverlayEvents: (connectionId: string, rows: readonly OverlayEventRow[]) => void;
 }
 
 export interface VttControl extends Presence {
   readonly namespace: VttNs;
+  /** Whether a module socket of the connection is connected (on any node). */
+  isOnline(connectionId: string): Promise<boolean>;
+  /** Shutting down: stop asking other nodes (the cluster adapter is about to close). */
+  stop(): void;
   /** Tells the connection's modules they are revoked, then disconnects them (on every node). */
   revoke(connectionId: string, reason: RevocationReason): void;
   /** Asks the connection's module for its characters, stores them and returns them. */
@@ -53,6 +59,7 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
   const { config, metrics, logger, store } = deps;
   const namespace = deps.io.of(NAMESPACES.vtt) as unknown as VttNs;
   const handlers = createVttHandlers(deps.batcher, metrics);
+  let stopped = false;
 
   /** This node's module sockets of a connection. */
   const localSockets = (connectionId: string): VttSocket[] => {
@@ -106,6 +113,7 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
     });
     void socket.join(connectionRoom(connectionId));
     metrics.vttSockets.inc();
+    deps.onPresenceChange?.(connectionId);
     log.info('module connected');
 
     const stopHeartbeat = startHeartbeat(socket, {
@@ -130,6 +138,7 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
       clearTimeout(expiry);
       metrics.vttSockets.dec();
       log.info({ reason }, 'module disconnected');
+      deps.onPresenceChange?.(connectionId);
       void store
         .transaction((tx) => tx.touchConnection(connectionId, Date.now()))
         .catch((error: unknown) => log.warn({ err: error }, 'could not record last seen'));
@@ -162,8 +171,15 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
   return {
     namespace,
     revoke,
+    async isOnline(connectionId) {
+      if (stopped) return localSockets(connectionId).length > 0;
+      return (await namespace.in(connectionRoom(connectionId)).fetchSockets()).length > 0;
+    },
+    stop() {
+      stopped = true;
+    },
     async onlineConnectionIds() {
-      const sockets = await namespace.fetchSockets();
+      const sockets = stopped ? [...namespace.sockets.values()] : await namespace.fetchSockets();
       return new Set(sockets.map((socket) => socket.data.connectionId));
     },
     async queryCharacters(connectionId) {
