@@ -25,6 +25,7 @@ import { registerHealthRoutes } from './http/health-routes.js';
 import { installHttpHardening } from './http/http-hardening.js';
 import { registerOverlayRoutes } from './http/overlay-routes.js';
 import { registerSchemaFiles } from './http/schema-files.js';
+import { DEFAULT_UI_DIR, registerUiFiles } from './http/ui-files.js';
 import { registerVttRoutes } from './http/vtt-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -222,6 +223,13 @@ async function assemble(
   registerVttRoutes(app, deps, { pairing, tokens, connections }, config);
   registerAccountRoutes(app, deps, accounts, config);
   registerOverlayRoutes(app, deps, overlayLinks, polls, config);
+  const uiDir = config.uiDir === undefined ? DEFAULT_UI_DIR : config.uiDir;
+  if (uiDir !== null && !(await registerUiFiles(app, uiDir))) {
+    logger.warn(
+      { uiDir },
+      'the dashboard and overlay app is not built (npm run build -w overlay); serving the API only',
+    );
+  }
   await polls.resume();
 
   let closing: Promise<void> | null = null;

@@ -55,7 +55,7 @@ describe('health and metrics', () => {
 
 describe('errors', () => {
   it('answers unknown routes with NOT_FOUND without echoing the URL', async () => {
-    const answer = await ts.server.app.inject({ method: 'GET', url: '/overlay/secret-token-123' });
+    const answer = await ts.server.app.inject({ method: 'GET', url: '/nope/secret-token-123' });
     expectError(answer, 'NOT_FOUND');
     expect(answer.body).not.toContain('secret-token-123');
   });

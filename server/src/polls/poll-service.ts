@@ -178,9 +178,14 @@ export class PollService {
     this.pendingUpdates.clear();
   }
 
+  /** Schedules every running poll this node does not know yet; closes the overdue ones at once. */
   private async sweep(): Promise<void> {
     const running = await this.store.transaction((tx) => tx.listRunningPolls());
-    for (const poll of running) this.schedule(poll);
+    const now = this.now();
+    for (const poll of running) {
+      if (poll.endsAt !== null && poll.endsAt <= now) await this.close(poll.id, 'timer');
+      else this.schedule(poll);
+    }
   }
 
   private schedule(poll: PollRow): void {

@@ -39,7 +39,8 @@ export async function startTestServer(
     },
   });
   const server = await buildServer(
-    { port: 0, host: '127.0.0.1', logLevel: 'info', ...overrides, dataDir },
+    // No UI unless a test asks (tests must not depend on another package's build).
+    { port: 0, host: '127.0.0.1', logLevel: 'info', uiDir: null, ...overrides, dataDir },
     { logDestination, ...options },
   );
   const url = options.listen === false ? '' : await server.listen();
