@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import {
+  type CampaignSyncPayload,
   type Character,
+  type CharacterUpdatePayload,
+  type Combatant,
+  type CombatStatePayload,
   type DiceRollPayload,
   type PairingComplete,
   PROTOCOL_VERSION,
@@ -96,8 +100,35 @@ export async function connectModule(serverUrl: string, tokens: PairingComplete):
 
 const common = () => ({ eventId: ulid(), worldId: WORLD_ID, timestamp: Date.now() });
 
-export function characterPayload(character: Character) {
+export function campaignSyncPayload(characters: Character[]): CampaignSyncPayload {
+  return {
+    ...common(),
+    world: {
+      name: 'Lost Mine of Phandelver',
+      system: { id: 'dnd5e', version: '5.3.3' },
+      vtt: { name: 'foundry', version: '13.348' },
+      moduleVersion: '1.0.0',
+    },
+    characters,
+    combat: null,
+  };
+}
+
+export function characterPayload(character: Character): CharacterUpdatePayload {
   return { ...common(), character };
+}
+
+/** A combat state as the module sends it (`combat:start`, `combat:turn`, `combat:round`). */
+export function combatPayload(round: number, currentId: string, combatants: Combatant[]): CombatStatePayload {
+  const turn = combatants.findIndex((combatant) => combatant.id === currentId);
+  return {
+    ...common(),
+    combatId: 'combat0000000001',
+    round,
+    turn,
+    currentCombatant: combatants[turn] ?? null,
+    combatants,
+  };
 }
 
 export function diceRollPayload(
