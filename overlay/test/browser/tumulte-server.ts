@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OVERLAY_DIR } from './chromium';
@@ -16,9 +16,6 @@ export interface RunningServer {
   readonly output: () => string;
   stop(): Promise<void>;
 }
-
-/** Whether this checkout has the real server (server/src/cli.ts) to run the end-to-end suite against. */
-export const hasServer = () => existsSync(SERVER_CLI);
 
 /**
  * Starts the real server the way a new user does (`tumulte-server`, here from its sources through tsx): a fresh
