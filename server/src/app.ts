@@ -10,7 +10,7 @@ import type { DestinationStream } from 'pino';
 import { Server } from 'socket.io';
 import { AccountService, SESSION_COOKIE } from './accounts/account-service.js';
 import { ensureOwner, type FirstRun } from './accounts/owner-bootstrap.js';
-import { DashboardAuth } from './auth/dashboard-auth.js';
+import { DashboardAuth, isSameOrigin } from './auth/dashboard-auth.js';
 import { loadOrCreateServerKey } from './auth/server-key.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { attachClusterAdapter, type ClusterMode } from './cluster-adapter.js';
@@ -198,7 +198,13 @@ async function assemble(
   };
   const auth = new DashboardAuth(store);
   const accounts = new AccountService(store, config.dashboardSessionTtlSeconds);
-  auth.addResolver((request) => accounts.fromCookie(request.cookies?.[SESSION_COOKIE]));
+  auth.addResolver(async (request) => {
+    const account = await accounts.fromCookie(request.cookies?.[SESSION_COOKIE]);
+    if (account && !isSameOrigin(request)) {
+      throw new ProtocolError('FORBIDDEN', 'The dashboard only accepts changes from its own pages.');
+    }
+    return account;
+  });
   const tokens = new TokenService(store, sessions, onRevoked);
   const pairing = new PairingService(store, tokens, { waitMs: config.pairingWaitMs });
   const connections = new ConnectionService(store, vtt, onRevoked);

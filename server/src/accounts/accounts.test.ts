@@ -99,6 +99,29 @@ describe('login and logout', () => {
     );
   });
 
+  it('refuses cookie-authenticated changes from another origin', async () => {
+    const cookie = sessionCookie(
+      await inject('POST', '/api/login', {
+        payload: { username: 'gm_alice', password: 'correct horse battery staple' },
+      }),
+    ).pair;
+    const paired = await pair(ts.server, ts.ownerToken ?? '', ts.server.firstRun?.accountId ?? '', 'HS256');
+    const revoke = (origin: string) =>
+      inject('POST', `/vtt/connections/${paired.connectionId}/revoke`, {
+        cookie,
+        headers: { origin, host: 'localhost:3000' },
+      });
+    expectError(await revoke('http://localhost:30000'), 'FORBIDDEN');
+    expect((await ts.server.store.transaction((tx) => tx.getConnection(paired.connectionId)))?.revokedAt).toBeNull();
+    // Reading is fine from anywhere the cookie goes; changes from the dashboard's own origin are fine.
+    expectSuccess(
+      await inject('GET', '/vtt/connections', { cookie, headers: { origin: 'http://localhost:30000' } }),
+      'GET /vtt/connections',
+      200,
+    );
+    expectSuccess(await revoke('http://localhost:3000'), 'POST /vtt/connections/:id/revoke', 200);
+  });
+
   it('marks the cookie Secure behind TLS', async () => {
     const proxied = await startTestServer({ trustProxy: true }, { listen: false });
     try {

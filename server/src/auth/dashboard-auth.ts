@@ -5,8 +5,28 @@ import type { AccountRow, Store } from '../store/store.js';
 import { hashToken, TOKEN_PREFIX } from './secrets.js';
 
 export interface DashboardRequest {
-  readonly headers: { readonly authorization?: string | undefined };
+  readonly method: string;
+  readonly headers: {
+    readonly authorization?: string | undefined;
+    readonly origin?: string | undefined;
+    readonly host?: string | undefined;
+  };
   readonly cookies?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A cookie-authenticated request that changes something must come from the dashboard's own origin: SameSite=Lax
+ * does not stop other ports of the same host (a VTT on localhost:30000, say) from posting with the cookie.
+ */
+export function isSameOrigin(request: DashboardRequest): boolean {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return true;
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 export type SessionResolver = (request: DashboardRequest) => Promise<AccountRow | null>;
