@@ -114,6 +114,21 @@ describe('pairing', () => {
     expect(wrapper.find('[data-state=paired]').text()).toContain('Lost Mine of Phandelver is paired.');
   });
 
+  it('keeps a QR link’s token through the login form', async () => {
+    const server = fakeApi()
+      .on('GET /api/session', 200, { account: null, setupRequired: false })
+      .on('POST /api/login', 200, ACCOUNT)
+      .on('POST /vtt/pair/preview', 200, PREVIEW);
+    const wrapper = await openAt(`/pair#${JWT}`);
+    await wrapper.find('input[name=username]').setValue('streamer');
+    await wrapper.find('input[name=password]').setValue('correct horse battery');
+    await wrapper.find('form').trigger('submit');
+    await settle();
+    expect(server.calls.at(-1)).toMatchObject({ path: '/vtt/pair/preview', body: { pairingToken: JWT } });
+    expect(wrapper.find('[data-testid=pairing-code]').text()).toBe('ABCD-2345');
+    expect(location.hash).toBe('');
+  });
+
   it('reduces a pasted pairing URL to its token', async () => {
     const server = signedIn().on('POST /vtt/pair/preview', 200, PREVIEW);
     const wrapper = await openAt('/pair');
