@@ -32,6 +32,18 @@ let module: VttClient;
 const moduleAbort = new AbortController();
 const pollEnds: PollEndPayload[] = [];
 const obsDialogs: string[] = [];
+/** Script errors and Content-Security-Policy refusals on any page (HTTP error statuses are expected). */
+const pageProblems: string[] = [];
+
+function watch(page: Page): Page {
+  page.on('pageerror', (error) => pageProblems.push(`${page.url()}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageProblems.push(`${page.url()}: ${message.text()}`);
+    }
+  });
+  return page;
+}
 
 const fighters: Combatant[] = [
   {
@@ -92,7 +104,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   streamer = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   streamer.setDefaultTimeout(WAIT.timeout);
-  dashboard = await streamer.newPage();
+  dashboard = watch(await streamer.newPage());
 }, 120_000);
 
 afterAll(async () => {
@@ -160,7 +172,7 @@ describe('issue 5 end to end (real server)', { timeout: 60_000 }, () => {
     expect(url).toMatch(new RegExp(`^${server.origin}/overlay/[^?]+\\?widgets=dice,party,combat,poll&lang=en$`));
     await screenshot(dashboard, 'e2e-dashboard-overlay-link');
 
-    obs = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    obs = watch(await browser.newPage({ viewport: { width: 1920, height: 1080 } }));
     obs.setDefaultTimeout(WAIT.timeout);
     obs.on('dialog', (dialog) => {
       obsDialogs.push(dialog.message());
@@ -246,7 +258,7 @@ describe('issue 5 end to end (real server)', { timeout: 60_000 }, () => {
     const viewers = await Promise.all([0, 1].map(() => browser.newContext({ viewport: { width: 420, height: 860 } })));
     for (const [index, viewer] of viewers.entries()) {
       viewer.setDefaultTimeout(WAIT.timeout);
-      const page = await viewer.newPage();
+      const page = watch(await viewer.newPage());
       await page.goto(voteUrl);
       await page.locator('.vote__option').nth(0).click();
       await page.getByRole('button', { name: 'Vote' }).click();
@@ -278,5 +290,9 @@ describe('issue 5 end to end (real server)', { timeout: 60_000 }, () => {
     await dashboard.getByRole('button', { name: 'Yes, revoke' }).click();
     await dashboard.locator('.link-item[data-revoked="true"]').waitFor();
     await obs.locator('.overlay__stopped').waitFor();
+  });
+
+  it('had no script error and no Content-Security-Policy refusal on any page', () => {
+    expect(pageProblems).toEqual([]);
   });
 });
