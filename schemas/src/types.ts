@@ -1158,7 +1158,7 @@ export type RollVisibility = "public" | "gm" | "blind" | "self";
  */
 export interface ServerLimits {
   /**
-   * The largest event the server accepts, in bytes of JSON; a larger one closes the connection.
+   * The largest event the server accepts, in bytes of JSON. A larger one is refused with PAYLOAD_TOO_LARGE; far larger ones (above the transport limit, twice this) close the connection.
    */
   maxPayloadBytes: number;
   /**

@@ -24,7 +24,7 @@ import { installErrorHandling } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { installHttpHardening } from './http/http-hardening.js';
 import { registerOverlayRoutes } from './http/overlay-routes.js';
-import { registerSchemaFiles } from './http/schema-files.js';
+import { registerProtocolDocs, registerSchemaFiles } from './http/schema-files.js';
 import { DEFAULT_UI_DIR, registerUiFiles } from './http/ui-files.js';
 import { registerVttRoutes } from './http/vtt-routes.js';
 import { createLogger, type Logger } from './logger.js';
@@ -226,6 +226,7 @@ async function assemble(
   const deps: RouteDeps = { auth, store, logger, validateResponses: config.validateResponses };
   registerHealthRoutes(app, deps, store, metrics, SERVER_VERSION);
   await registerSchemaFiles(app);
+  registerProtocolDocs(app);
   registerVttRoutes(app, deps, { pairing, tokens, connections }, config);
   registerAccountRoutes(app, deps, accounts, config);
   registerOverlayRoutes(app, deps, overlayLinks, polls, config);

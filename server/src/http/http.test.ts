@@ -1,5 +1,7 @@
 // Cross-cutting HTTP behaviour: health, metrics, the error registry on every failure, CORS for module routes,
 // and logs that never carry a secret.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { HTTP_ROUTES } from '@tumulte/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,7 @@ import { expectError, expectSuccess } from '../test-support/contract-checks.js';
 import { d20Roll } from '../test-support/fixtures.js';
 import { pair } from '../test-support/pairing-flow.js';
 import { connectModule, startTestServer, type TestServer } from '../test-support/test-server.js';
+import { schemasDirectory } from './schema-files.js';
 
 let ts: TestServer;
 beforeAll(async () => {
@@ -172,5 +175,32 @@ describe('published JSON Schemas', () => {
     expect(roll.statusCode).toBe(200);
     expect(roll.json()).toMatchObject({ type: 'object' });
     expectError(await ts.server.app.inject({ method: 'GET', url: '/schemas/vtt/v1/../../package.json' }), 'NOT_FOUND');
+  });
+
+  it('serves every published schema at the path of its $id', async () => {
+    const root = schemasDirectory();
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.json') && f !== 'events.json',
+    );
+    expect(files.length).toBeGreaterThan(50);
+    for (const file of files) {
+      const schema = JSON.parse(readFileSync(join(root, file), 'utf8')) as { $id: string };
+      const path = new URL(schema.$id).pathname;
+      const answer = await ts.server.app.inject({ method: 'GET', url: path });
+      expect(answer.statusCode, path).toBe(200);
+      expect(answer.json()).toEqual(schema);
+    }
+  });
+
+  it('serves the protocol guide at /docs and the contract at /asyncapi.yaml', async () => {
+    const docs = await ts.server.app.inject({ method: 'GET', url: '/docs' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toContain('text/html');
+    expect(docs.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(docs.body).toContain('<h2 id="pairing">Pairing</h2>');
+    expect(docs.body).toContain('dice:roll');
+    const contract = await ts.server.app.inject({ method: 'GET', url: '/asyncapi.yaml' });
+    expect(contract.statusCode).toBe(200);
+    expect(contract.body).toContain('asyncapi: 3.0.0');
   });
 });
