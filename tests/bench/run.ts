@@ -3,10 +3,14 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { pipelineBench } from './pipeline.bench.js';
 import { type BenchSection, renderSection } from './report.js';
 import { validatorsBench } from './validators.bench.js';
 
-const BENCHES: [string, () => Promise<BenchSection>][] = [['validators', validatorsBench]];
+const BENCHES: [string, () => Promise<BenchSection>][] = [
+  ['pipeline', pipelineBench],
+  ['validators', validatorsBench],
+];
 
 const only = process.argv.slice(2);
 const sections: BenchSection[] = [];

@@ -10,7 +10,9 @@ import { and, asc, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { AsyncLock } from './async-lock.js';
+import { prepareIngestQueries } from './sqlite-ingest-queries.js';
 import * as t from './sqlite-schema.js';
+import { cacheStatements } from './statement-cache.js';
 import type {
   AccountRow,
   ApiTokenRow,
@@ -48,7 +50,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
+  cacheStatements(client);
   const db: Db = drizzle({ client });
+  // Prepared lazily: the tables exist only once the migrations ran.
+  let ingestQueries: ReturnType<typeof prepareIngestQueries> | null = null;
+  const ingest = () => {
+    ingestQueries ??= prepareIngestQueries(db);
+    return ingestQueries;
+  };
   const lock = new AsyncLock();
   let savepoints = 0;
 
@@ -129,7 +138,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async lockConnection(id) {
       // Transactions are already serialised by the lock (and BEGIN IMMEDIATE).
-      return db.select().from(t.vttConnections).where(eq(t.vttConnections.id, id)).get() ?? null;
+      return ingest().connection(id);
     },
     async listConnections(accountId) {
       return db
@@ -161,14 +170,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.update(t.vttConnections).set({ lastSeenAt: at }).where(eq(t.vttConnections.id, id)).run();
     },
     async nextSeq(id) {
-      const row = db
-        .update(t.vttConnections)
-        .set({ lastSeq: sql`${t.vttConnections.lastSeq} + 1` })
-        .where(eq(t.vttConnections.id, id))
-        .returning({ lastSeq: t.vttConnections.lastSeq })
-        .get();
-      if (!row) throw new Error(`No connection ${id}`);
-      return row.lastSeq;
+      const lastSeq = ingest().nextSeq(id);
+      if (lastSeq === undefined) throw new Error(`No connection ${id}`);
+      return lastSeq;
     },
 
     async insertRefreshToken(token: RefreshTokenRow) {
@@ -188,16 +192,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getInboundEvent(connectionId, eventId) {
-      return (
-        db
-          .select()
-          .from(t.inboundEvents)
-          .where(and(eq(t.inboundEvents.connectionId, connectionId), eq(t.inboundEvents.eventId, eventId)))
-          .get() ?? null
-      );
+      return ingest().inboundEvent(connectionId, eventId);
     },
     async insertInboundEvent(event: InboundEventRow) {
-      return db.insert(t.inboundEvents).values(event).onConflictDoNothing().returning().all().length === 1;
+      return ingest().insertInboundEvent(event);
     },
 
     async getCharacter(connectionId, vttCharacterId) {
@@ -249,16 +247,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         .all();
     },
     async insertDiceRoll(row: DiceRollRow) {
-      return db.insert(t.diceRolls).values(row).onConflictDoNothing().returning().all().length === 1;
+      return ingest().insertDiceRoll(row);
     },
     async getDiceRoll(connectionId, rollId) {
-      return (
-        db
-          .select()
-          .from(t.diceRolls)
-          .where(and(eq(t.diceRolls.connectionId, connectionId), eq(t.diceRolls.rollId, rollId)))
-          .get() ?? null
-      );
+      return ingest().diceRoll(connectionId, rollId);
     },
     async listRecentDiceRolls(connectionId, limit, visibility) {
       const where = visibility
@@ -274,7 +266,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async appendOverlayEvent(row: OverlayEventRow) {
-      db.insert(t.overlayEvents).values(row).run();
+      ingest().insertOverlayEvent(row);
     },
     async listOverlayEvents(connectionId, afterSeq, limit) {
       return db

@@ -204,6 +204,8 @@ export function describeStoreSuite(label: string, open: () => Promise<StoreHarne
         expect(game.combat).toBeNull();
         const roll = await store.transaction((tx) => tx.getDiceRoll(connection.id, events[VTT_EVENTS.diceRoll].rollId));
         expect(roll).toMatchObject({ criticalKind: 'success', criticalSource: 'natural', criticalByServer: true });
+        expect(roll?.result).toEqual(events[VTT_EVENTS.diceRoll].result);
+        expect(roll?.character).toEqual(events[VTT_EVENTS.diceRoll].character);
         const log = await store.transaction((tx) => tx.listOverlayEvents(connection.id, 0, 100));
         expect(log.map((row) => row.seq)).toEqual(seqs);
       });
