@@ -8,7 +8,10 @@ import type { DiceRollRow, InboundEventRow, OverlayEventRow } from './store.js';
 
 type Db = BetterSQLite3Database<Record<string, never>>;
 
-/** `{column: placeholder(column)}` for every column, so one prepared INSERT takes a whole row. */
+/**
+ * `{column: placeholder(column)}` for every column, so one prepared INSERT takes a whole row. drizzle types
+ * insert values as column values, not placeholders: callers cast the map.
+ */
 function allPlaceholders(table: SQLiteTable): Record<string, ReturnType<typeof sql.placeholder>> {
   return Object.fromEntries(Object.keys(getTableColumns(table)).map((key) => [key, sql.placeholder(key)]));
 }
@@ -51,22 +54,19 @@ export function prepareIngestQueries(db: Db) {
       ),
     )
     .prepare();
-  // biome-ignore lint/suspicious/noExplicitAny: drizzle types placeholder-only values as the column type
   const insertInboundEvent = db
     .insert(t.inboundEvents)
-    .values(allPlaceholders(t.inboundEvents) as any)
+    .values(allPlaceholders(t.inboundEvents) as never)
     .onConflictDoNothing()
     .prepare();
-  // biome-ignore lint/suspicious/noExplicitAny: as above
   const insertDiceRoll = db
     .insert(t.diceRolls)
-    .values(allPlaceholders(t.diceRolls) as any)
+    .values(allPlaceholders(t.diceRolls) as never)
     .onConflictDoNothing()
     .prepare();
-  // biome-ignore lint/suspicious/noExplicitAny: as above
   const insertOverlayEvent = db
     .insert(t.overlayEvents)
-    .values(allPlaceholders(t.overlayEvents) as any)
+    .values(allPlaceholders(t.overlayEvents) as never)
     .prepare();
 
   return {
