@@ -1,12 +1,10 @@
-// The real Foundry documents of ../shared/fixtures/foundry (see SOURCES.md there for origin and licences),
-// read in place: nothing is copied into this package.
+// The real Foundry documents of test/fixtures/foundry: a verbatim copy of the project's shared fixtures
+// (SOURCES.md there gives their origin and licences), kept in the repository so a clean clone tests alone.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** `<repo>/../shared/fixtures/foundry/` (override with TUMULTE_FIXTURES). */
-export const FIXTURES_DIR =
-  process.env.TUMULTE_FIXTURES ??
-  `${join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'foundry')}/`;
+/** `sdk-foundry/test/fixtures/foundry/` (override with TUMULTE_FIXTURES). */
+export const FIXTURES_DIR = process.env.TUMULTE_FIXTURES ?? `${join(import.meta.dirname, '..', 'fixtures', 'foundry')}/`;
 
 export type Source = Record<string, unknown>;
 
