@@ -3,13 +3,17 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { connectionsBench } from './connections.bench.js';
+import { moduleBench } from './module.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
 import { type BenchSection, renderSection } from './report.js';
 import { validatorsBench } from './validators.bench.js';
 
 const BENCHES: [string, () => Promise<BenchSection>][] = [
   ['pipeline', pipelineBench],
+  ['connections', connectionsBench],
   ['validators', validatorsBench],
+  ['module', moduleBench],
 ];
 
 const only = process.argv.slice(2);
