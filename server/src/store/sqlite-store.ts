@@ -59,7 +59,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return ingestQueries;
   };
   const lock = new AsyncLock();
-  let savepoints = 0;
+  let savepointDepth = 0;
 
   const tx: StoreTx = {
     async getSetting(key) {
@@ -373,16 +373,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async savepoint(fn) {
-      const name = `sp_${++savepoints}`;
-      client.exec(`SAVEPOINT ${name}`);
+      // Named by depth, so the same few statements are reused (prepared once, see statement-cache.ts).
+      const name = `sp_${++savepointDepth}`;
+      const run = (statement: string) => client.prepare(statement).run();
+      run(`SAVEPOINT ${name}`);
       try {
         const result = await fn(tx);
-        client.exec(`RELEASE ${name}`);
+        run(`RELEASE ${name}`);
         return result;
       } catch (error) {
-        client.exec(`ROLLBACK TO ${name}`);
-        client.exec(`RELEASE ${name}`);
+        run(`ROLLBACK TO ${name}`);
+        run(`RELEASE ${name}`);
         throw error;
+      } finally {
+        savepointDepth -= 1;
       }
     },
   };
@@ -394,10 +398,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     transaction(fn) {
       return lock.run(async () => {
-        client.exec('BEGIN IMMEDIATE');
+        client.prepare('BEGIN IMMEDIATE').run();
         try {
           const result = await fn(tx);
-          client.exec('COMMIT');
+          client.prepare('COMMIT').run();
           return result;
         } catch (error) {
           if (client.inTransaction) client.exec('ROLLBACK');
