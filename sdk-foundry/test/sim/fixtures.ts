@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** `sdk-foundry/test/fixtures/foundry/` (override with TUMULTE_FIXTURES). */
-export const FIXTURES_DIR = process.env.TUMULTE_FIXTURES ?? `${join(import.meta.dirname, '..', 'fixtures', 'foundry')}/`;
+export const FIXTURES_DIR =
+  process.env.TUMULTE_FIXTURES ?? `${join(import.meta.dirname, '..', 'fixtures', 'foundry')}/`;
 
 export type Source = Record<string, unknown>;
 
