@@ -138,6 +138,37 @@ describe('pairing', () => {
     expect(server.calls.at(-1)?.body).toEqual({ pairingToken: JWT });
   });
 
+  it('shows the pairing secret panel hidden, loading nothing until asked', async () => {
+    const secret = 'hs256-secret-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const server = signedIn().on('GET /vtt/pairing-secret', 200, { secret, algorithm: 'HS256' });
+    const wrapper = await openAt('/pair');
+    const panel = wrapper.find('[data-testid=pairing-secret]');
+    expect(panel.text()).toContain('Pairing secret (for Foundry opened over http:// from another computer)');
+    expect(server.calls.map((call) => call.path)).toEqual(['/api/session']);
+    await panel
+      .findAll('button')
+      .find((button) => button.text() === 'Reveal')
+      ?.trigger('click');
+    await settle();
+    expect(panel.find<HTMLInputElement>('.copy-field__input').element.value).toBe(secret);
+    // Leaving the page drops it.
+    navigate('/');
+    await settle();
+    expect(document.body.innerHTML).not.toContain(secret);
+  });
+
+  it('goes back to the login form when the session ended before Reveal', async () => {
+    signedIn().fail('GET /vtt/pairing-secret', 'UNAUTHORIZED');
+    const wrapper = await openAt('/pair');
+    await wrapper
+      .find('[data-testid=pairing-secret]')
+      .findAll('button')
+      .find((button) => button.text() === 'Reveal')
+      ?.trigger('click');
+    await settle();
+    expect(wrapper.find('input[name=password]').exists()).toBe(true);
+  });
+
   it.each([
     ['PAIRING_EXPIRED', 'This pairing link has expired (it lasts 5 minutes). Generate a new one in Foundry.'],
     ['PAIRING_USED', 'This pairing link was already used. Generate a new one in Foundry.'],

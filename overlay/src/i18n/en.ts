@@ -86,6 +86,19 @@ export const en = {
     seeConnections: 'See my connections',
     another: 'Pair another VTT',
   },
+  pairingSecret: {
+    title: 'Pairing secret (for Foundry opened over http:// from another computer)',
+    intro:
+      'Foundry opened over plain http:// from another computer cannot sign pairing links with its own key, so its pairing dialog asks for this secret instead. You do not need it with https:// or localhost. It is a password: keep it off stream.',
+    reveal: 'Reveal',
+    hide: 'Hide',
+    label: 'Pairing secret',
+    rotate: 'Rotate the secret',
+    confirmRotate:
+      'Rotate the pairing secret? Worlds already paired stay connected: the secret only signs pairing links. New pairings signed with it (HS256, Foundry over http:// from another computer) need the new secret; pairing links signed with the old one are refused, even those Foundry shows right now.',
+    confirmYes: 'Yes, rotate it',
+    rotated: 'New pairing secret ready. The old one no longer works for new pairings; paired worlds stay connected.',
+  },
   overlays: {
     title: 'Overlay links',
     intro:

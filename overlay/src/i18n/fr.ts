@@ -87,6 +87,20 @@ export const fr: MessageSchema = {
     seeConnections: 'Voir mes connexions',
     another: 'Associer un autre VTT',
   },
+  pairingSecret: {
+    title: 'Secret d’association (pour Foundry ouvert en http:// depuis un autre ordinateur)',
+    intro:
+      'Foundry ouvert en simple http:// depuis un autre ordinateur ne peut pas signer les liens d’association avec sa propre clé : sa fenêtre d’association demande alors ce secret. Inutile en https:// ou sur localhost. C’est un mot de passe : ne le montrez pas en stream.',
+    reveal: 'Afficher',
+    hide: 'Masquer',
+    label: 'Secret d’association',
+    rotate: 'Changer le secret',
+    confirmRotate:
+      'Changer le secret d’association ? Les mondes déjà associés restent connectés : le secret ne sert qu’à signer les liens d’association. Les nouvelles associations signées avec lui (HS256, Foundry en http:// depuis un autre ordinateur) demandent le nouveau secret ; les liens d’association signés avec l’ancien sont refusés, même ceux que Foundry affiche en ce moment.',
+    confirmYes: 'Oui, le changer',
+    rotated:
+      'Nouveau secret d’association prêt. L’ancien ne permet plus de nouvelles associations ; les mondes associés restent connectés.',
+  },
   overlays: {
     title: 'Liens d’overlay',
     intro:

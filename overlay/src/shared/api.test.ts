@@ -30,6 +30,19 @@ describe('API client', () => {
     expect(server.calls.map((call) => call.credentials)).toEqual(['same-origin', 'same-origin']);
   });
 
+  it('reads and rotates the pairing secret without a request body', async () => {
+    const secret = 'hs256-secret-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const server = fakeApi()
+      .on('GET /vtt/pairing-secret', 200, { secret, algorithm: 'HS256' })
+      .on('POST /vtt/pairing-secret/rotate', 200, { secret: `${secret}-2`, algorithm: 'HS256' });
+    expect(await api.pairingSecret()).toEqual({ secret, algorithm: 'HS256' });
+    expect(await api.rotatePairingSecret()).toEqual({ secret: `${secret}-2`, algorithm: 'HS256' });
+    expect(server.calls).toEqual([
+      { method: 'GET', path: '/vtt/pairing-secret', body: undefined, credentials: 'same-origin' },
+      { method: 'POST', path: '/vtt/pairing-secret/rotate', body: undefined, credentials: 'same-origin' },
+    ]);
+  });
+
   it('turns an ErrorResponse into an ApiError with its code', async () => {
     fakeApi().fail('POST /vtt/pair/preview', 'PAIRING_EXPIRED');
     const error = await api.pairPreview('token').catch((caught: unknown) => caught);

@@ -115,6 +115,8 @@ export const api = {
     request('POST /vtt/pair/preview', tolerant.PairingPreviewSchema, { body: { pairingToken } }),
   pairConfirm: (pairingToken: string) =>
     request('POST /vtt/pair', tolerant.PairingConfirmedSchema, { body: { pairingToken } }),
+  pairingSecret: () => request('GET /vtt/pairing-secret', tolerant.PairingSecretSchema, {}),
+  rotatePairingSecret: () => request('POST /vtt/pairing-secret/rotate', tolerant.PairingSecretSchema, {}),
   connections: () => request('GET /vtt/connections', tolerant.ConnectionListSchema, {}),
   revokeConnection: (connectionId: string) =>
     request('POST /vtt/connections/:id/revoke', tolerant.RevokeResultSchema, { params: id(connectionId) }),
