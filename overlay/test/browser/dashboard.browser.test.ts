@@ -1,5 +1,5 @@
 // @vitest-environment node
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { character, combat, combatant, roll } from '../fixtures';
 import { type FakeTumulte, startFakeTumulte } from '../harness/fake-tumulte';
@@ -87,6 +87,49 @@ describe('streamer journey (stand-in server)', { timeout: 30_000 }, () => {
   it('explains a pairing link that was already used', async () => {
     await dashboard.goto(`${fake.origin}/pair?token=${PAIRING_TOKEN}`);
     await dashboard.getByRole('alert').getByText('This pairing link was already used.').waitFor();
+  });
+
+  it('reveals, copies and rotates the HS256 pairing secret, only when asked', async () => {
+    const logged: string[] = [];
+    const onConsole = (message: ConsoleMessage) => logged.push(message.text());
+    dashboard.on('console', onConsole);
+    const panel = dashboard.getByTestId('pairing-secret');
+    await panel
+      .getByRole('heading', { name: 'Pairing secret (for Foundry opened over http:// from another computer)' })
+      .waitFor();
+    // The Pair page was opened twice already: the secret is never loaded on its own.
+    expect(fake.pairingSecretReads).toBe(0);
+    expect(await panel.locator('.copy-field__input').count()).toBe(0);
+
+    await panel.getByRole('button', { name: 'Reveal' }).click();
+    const field = panel.getByLabel('Pairing secret', { exact: true });
+    await field.waitFor();
+    const first = fake.pairingSecret;
+    expect(await field.inputValue()).toBe(first);
+    await panel.getByRole('button', { name: 'Copy' }).click();
+    await panel.getByText('Copied!').waitFor();
+    expect(await dashboard.evaluate(() => navigator.clipboard.readText())).toBe(first);
+
+    await panel.getByRole('button', { name: 'Rotate the secret' }).click();
+    await panel.getByRole('alertdialog').getByText('Worlds already paired stay connected').waitFor();
+    await screenshot(dashboard, 'dashboard-pairing-secret-rotate');
+    await panel.getByRole('button', { name: 'Yes, rotate it' }).click();
+    await panel.getByText('New pairing secret ready.').waitFor();
+    expect(fake.pairingSecret).not.toBe(first);
+    expect(await field.inputValue()).toBe(fake.pairingSecret);
+    expect(fake.connections[0]?.revoked).toBe(false);
+
+    await panel.getByRole('button', { name: 'Hide' }).click();
+    await panel.getByRole('button', { name: 'Reveal' }).waitFor();
+    const traces = [
+      await dashboard.content(),
+      await dashboard.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })),
+      await dashboard.evaluate(() => document.cookie),
+      ...logged,
+    ].join('\n');
+    dashboard.off('console', onConsole);
+    expect(traces).not.toContain(first);
+    expect(traces).not.toContain(fake.pairingSecret);
   });
 
   it('creates an overlay link, shown once, that works as an OBS source', async () => {

@@ -164,6 +164,44 @@ describe('issue 5 end to end (real server)', { timeout: 60_000 }, () => {
     await dashboard.getByRole('alert').getByText('This pairing link was already used.').waitFor();
   });
 
+  it('checks an HS256 link signed with the revealed pairing secret; after a rotation, old-secret links are refused', async () => {
+    const check = async (url: string) => {
+      await dashboard.locator('textarea[name=pairingToken]').fill(url);
+      await dashboard.getByRole('button', { name: 'Check' }).click();
+    };
+    const panel = dashboard.getByTestId('pairing-secret');
+    await panel.getByRole('button', { name: 'Reveal' }).click();
+    const field = panel.getByLabel('Pairing secret', { exact: true });
+    await field.waitFor();
+    const first = await field.inputValue();
+    // What Foundry over plain http from another machine makes with the secret the GM copied from here.
+    const signedWithFirst = await modulePairingTicket(server.origin, first);
+    await check(signedWithFirst.url);
+    await dashboard.getByTestId('pairing-code').waitFor();
+    expect(await dashboard.getByTestId('pairing-code').textContent()).toBe(signedWithFirst.code);
+    await dashboard.locator('.pair__preview').getByText('HS256').waitFor();
+    await dashboard.locator('.pair__preview').getByRole('button', { name: 'Cancel' }).click();
+
+    await panel.getByRole('button', { name: 'Rotate the secret' }).click();
+    await panel.getByRole('button', { name: 'Yes, rotate it' }).click();
+    await panel.getByText('New pairing secret ready.').waitFor();
+    const second = await field.inputValue();
+    expect(second).not.toBe(first);
+    await check(signedWithFirst.url);
+    await dashboard.getByRole('alert').getByText('This is not a valid pairing link.').waitFor();
+    const signedWithSecond = await modulePairingTicket(server.origin, second);
+    await check(signedWithSecond.url);
+    await dashboard.getByTestId('pairing-code').waitFor();
+    expect(await dashboard.getByTestId('pairing-code').textContent()).toBe(signedWithSecond.code);
+    await dashboard.locator('.pair__preview').getByRole('button', { name: 'Cancel' }).click();
+    await panel.getByRole('button', { name: 'Hide' }).click();
+    expect(await dashboard.content()).not.toContain(second);
+
+    // The world paired before the rotation is still connected.
+    await dashboard.getByRole('link', { name: 'Connections' }).click();
+    await dashboard.locator('.connection[data-status="online"]').waitFor();
+  });
+
   it('creates an overlay link that works as an OBS browser source', async () => {
     await dashboard.getByRole('link', { name: 'Overlay links' }).click();
     await dashboard.locator('input[name=label]').fill('Main scene');

@@ -46,12 +46,18 @@ const MODULE_PAIRING_CODE = join(
   'pairing-token.ts',
 );
 
-/** What the module's pairing dialog produces: a signed token, its `<server>/pair#<token>` URL and short code. */
-export async function modulePairingTicket(serverUrl: string): Promise<PairingTicket> {
+/**
+ * What the module's pairing dialog produces: a signed token, its `<server>/pair#<token>` URL and short code.
+ * ES256 with a fresh key pair, or HS256 with `hs256Secret` (Foundry over plain http from another machine).
+ */
+export async function modulePairingTicket(serverUrl: string, hs256Secret?: string): Promise<PairingTicket> {
   const { createPairingTicket } = (await import(/* @vite-ignore */ MODULE_PAIRING_CODE)) as {
     createPairingTicket: CreatePairingTicket;
   };
-  const keyPair = await generateKeyPair('ES256', { extractable: false });
+  const signer =
+    hs256Secret === undefined
+      ? { kind: 'ES256', keyPair: await generateKeyPair('ES256', { extractable: false }) }
+      : { kind: 'HS256', secret: hs256Secret };
   return createPairingTicket(
     serverUrl,
     {
@@ -61,7 +67,7 @@ export async function modulePairingTicket(serverUrl: string): Promise<PairingTic
       gmName: 'Gamemaster',
       moduleVersion: '1.0.0',
     },
-    { kind: 'ES256', keyPair },
+    signer,
     Date.now(),
   );
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -33,6 +33,10 @@ export interface FakeTumulte {
   /** The public state of a paired world, to send game events to its overlays. */
   world(connectionId: string): OverlayWorld;
   readonly connections: ConnectionStatus[];
+  /** The account's current HS256 pairing secret (`POST /vtt/pairing-secret/rotate` replaces it). */
+  readonly pairingSecret: string;
+  /** How many times `GET /vtt/pairing-secret` was asked (the dashboard asks only when the streamer reveals it). */
+  readonly pairingSecretReads: number;
   close(): Promise<void>;
 }
 
@@ -89,6 +93,10 @@ export async function startFakeTumulte(options: { staticDir?: string } = {}): Pr
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const worlds = new Map<string, OverlayWorld>();
   const problems: string[] = [];
+  // Like the server's: full entropy, base64url.
+  const newSecret = () => randomBytes(32).toString('base64url');
+  let pairingSecret = newSecret();
+  let pairingSecretReads = 0;
 
   const http = createServer((request, response) => {
     void handle(request, response).catch((caught: unknown) => {
@@ -191,6 +199,14 @@ export async function startFakeTumulte(options: { staticDir?: string } = {}): Pr
         status: 201,
         body: { connectionId, worldId: pairing.preview.worldId, worldName: pairing.preview.worldName },
       };
+    },
+    'GET /vtt/pairing-secret': () => {
+      pairingSecretReads += 1;
+      return { status: 200, body: { secret: pairingSecret, algorithm: 'HS256' } };
+    },
+    'POST /vtt/pairing-secret/rotate': () => {
+      pairingSecret = newSecret();
+      return { status: 200, body: { secret: pairingSecret, algorithm: 'HS256' } };
     },
     'GET /vtt/connections': () => ({ status: 200, body: { connections } }),
     'GET /vtt/connections/:id/status': ({ params, account }) => {
@@ -323,6 +339,9 @@ export async function startFakeTumulte(options: { staticDir?: string } = {}): Pr
     if (entry.route.request && !entry.route.request.safeParse(body).success) {
       problems.push(`${entry.key}: invalid request ${JSON.stringify(body)}`);
       reply = error('VALIDATION');
+    } else if (!entry.route.request && body !== undefined) {
+      problems.push(`${entry.key}: takes no body, got ${JSON.stringify(body)}`);
+      reply = error('VALIDATION');
     } else {
       const account = sessions.get(cookies.sid ?? '') ?? null;
       reply =
@@ -367,6 +386,12 @@ export async function startFakeTumulte(options: { staticDir?: string } = {}): Pr
     setupToken,
     problems,
     connections,
+    get pairingSecret() {
+      return pairingSecret;
+    },
+    get pairingSecretReads() {
+      return pairingSecretReads;
+    },
     world,
     addPairing: (token, preview = {}, expired = false) => {
       pairings.set(token, {
