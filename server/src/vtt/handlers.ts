@@ -3,13 +3,17 @@
 import { type EventAck, VTT_EVENTS, type VttInboundEventName } from '@tumulte/schemas';
 import type { VttHandlers } from '@tumulte/schemas/server';
 import type { InboundEvent } from '../game/apply-event.js';
+import { storableText } from '../game/storable-text.js';
 import type { Metrics } from '../metrics.js';
 import type { WriteBatcher } from '../store/write-batcher.js';
 import type { VttSocket } from './socket-data.js';
 
 export function createVttHandlers(batcher: WriteBatcher, metrics: Metrics): VttHandlers<VttSocket> {
   const submit = async (event: InboundEvent, socket: VttSocket): Promise<EventAck> => {
-    const ack = await batcher.submit(socket.data.connectionId, event);
+    const ack = await batcher.submit(socket.data.connectionId, {
+      ...event,
+      payload: storableText(event.payload),
+    } as InboundEvent);
     count(metrics, event.name, ack);
     return ack;
   };

@@ -7,6 +7,7 @@ import type { SessionTokens } from '../auth/session-tokens.js';
 import type { ServerConfig } from '../config.js';
 import type { Presence } from '../connections/connection-service.js';
 import { refreshCharacters } from '../game/apply-event.js';
+import { storableText } from '../game/storable-text.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { OverlayEventRow, Store } from '../store/store.js';
@@ -191,9 +192,10 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
         config.queryTimeoutMs,
       );
       if (!reply.ok) throw new ProtocolError(reply.error.code, reply.error.message);
-      const rows = await store.transaction((tx) => refreshCharacters(tx, connectionId, reply.characters, requestedAt));
+      const characters = storableText(reply.characters);
+      const rows = await store.transaction((tx) => refreshCharacters(tx, connectionId, characters, requestedAt));
       if (rows.length > 0) deps.onOverlayEvents(connectionId, rows);
-      return reply.characters;
+      return characters;
     },
   };
 }
