@@ -8,8 +8,9 @@ type Path = (string | number)[];
 /** Every path to a value inside `value` (the root included). */
 export function pathsOf(value: Json, prefix: Path = []): Path[] {
   const paths: Path[] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, i) => paths.push(...pathsOf(item, [...prefix, i])));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) paths.push(...pathsOf(item, [...prefix, i]));
+  } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
   }
   return paths;
@@ -41,6 +42,24 @@ const nest = (depth: number): Json => {
   return node;
 };
 
+/**
+ * Text that is valid JSON and often valid for the contract (free-text fields) but hard on storage and display:
+ * NUL, lone surrogates (JSON.stringify escapes them as `\udXXX`), bidi overrides, combining marks, SQL and
+ * JSON-path look-alikes.
+ */
+export const TRICKY_TEXT = [
+  'a\u0000b',
+  '\ud800',
+  'x\udfffy',
+  '\u202eevil\u202c',
+  `Z${'\u0336'.repeat(60)}`,
+  "'); DROP TABLE characters; --",
+  '$.characters[0]',
+  '\\u0000',
+  '\r\n\t\f\b',
+  '\uffff\ufffe',
+] as const;
+
 const wrongValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constant(null),
   fc.boolean(),
@@ -49,6 +68,7 @@ const wrongValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom(-1, 0, 1e308, -1e308, 2 ** 53 + 1, 0.5),
   fc.string({ maxLength: 20 }),
   fc.constantFrom('', ' ', '<script>alert(1)</script>', '\u0000', '💥'.repeat(300)),
+  fc.constantFrom(...TRICKY_TEXT),
   fc.constant<Json>([]),
   fc.constant<Json>({}),
   fc.array(fc.integer(), { maxLength: 3 }),
@@ -57,6 +77,27 @@ const wrongValue: fc.Arbitrary<Json> = fc.oneof(
 const pollutionKey = fc.constantFrom('__proto__', 'constructor', 'prototype');
 
 export type Mutation = { kind: string; payload: string };
+
+/** The paths of string values (every path when there is none). */
+function stringPath(example: Json, paths: Path[]): fc.Arbitrary<Path> {
+  const strings = paths.filter((path) => {
+    let node: Json = example;
+    for (const key of path) node = (node as Record<string, Json>)[key as string] ?? null;
+    return typeof node === 'string';
+  });
+  return fc.constantFrom(...(strings.length > 0 ? strings : paths));
+}
+
+/**
+ * Variants of `example` whose JSON is `minBytes` to `maxBytes` long (a long string in one of its string fields):
+ * over the server's event limit, or over its transport limit.
+ */
+export function oversizePayloads(example: Json, minBytes: number, maxBytes: number): fc.Arbitrary<Mutation> {
+  const base = Buffer.byteLength(JSON.stringify(example));
+  return fc
+    .tuple(stringPath(example, pathsOf(example)), fc.integer({ min: minBytes, max: maxBytes }))
+    .map(([p, n]) => ({ kind: 'oversize', payload: JSON.stringify(replaceAt(example, p, 'x'.repeat(n - base))) }));
+}
 
 /** Hostile variants of `example`, as JSON text (so `__proto__` arrives as an own key, as from a real client). */
 export function hostilePayloads(example: Json): fc.Arbitrary<Mutation> {
@@ -81,11 +122,16 @@ export function hostilePayloads(example: Json): fc.Arbitrary<Mutation> {
     fc
       .tuple(path, fc.integer({ min: 50, max: 2_000 }))
       .map(([p, depth]) => text('deep nesting')(replaceAt(example, p, nest(depth)))),
-    fc.tuple(objectPath, pollutionKey).map(([p, key]) => {
-      // JSON.stringify drops a literal __proto__ key, so splice it into the text.
-      const base = JSON.stringify(replaceAt(example, [...p, 'pollution_marker'], { polluted: true }));
+    fc.tuple(objectPath, pollutionKey, fc.boolean()).map(([p, key, viaPrototype]) => {
+      // JSON.stringify drops a literal __proto__ key, so splice it into the text. `constructor.prototype` is the
+      // other classic route to Object.prototype.
+      const value = viaPrototype ? { prototype: { polluted: true } } : { polluted: true };
+      const base = JSON.stringify(replaceAt(example, [...p, 'pollution_marker'], value));
       return { kind: 'prototype pollution', payload: base.replace('"pollution_marker"', JSON.stringify(key)) };
     }),
+    fc
+      .tuple(stringPath(example, paths), fc.constantFrom(...TRICKY_TEXT))
+      .map(([p, t]) => text('tricky text')(replaceAt(example, p, t))),
     fc.jsonValue({ maxDepth: 4 }).map((value) => text('random JSON')(value as Json)),
   );
 }
