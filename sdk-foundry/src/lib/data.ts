@@ -36,9 +36,12 @@ export function nonEmpty(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
-/** Clamps text to the contract's length limits. */
+/** Clamps text to the contract's length limits (UTF-16 units), never cutting an emoji's surrogate pair in two. */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max);
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  // A high surrogate at the cut would be left without its pair: text no database stores as is.
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
 /** Plain text from a fragment of HTML (chat flavors are HTML in pf2e). No DOM needed. */
