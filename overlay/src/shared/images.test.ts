@@ -29,6 +29,13 @@ describe('VTT images', () => {
     expect(initials('lady  morgana le fay')).toBe('LM');
     expect(initials("D'Artagnan")).toBe('DA');
     expect(initials('   ')).toBe('?');
-    expect(initials('<img src=x>')).toBe('<S');
+    expect(initials('<img src=x>')).toBe('IS');
+  });
+
+  it('skips brackets and punctuation: the dnd5e premades are named "Randal (Human Fighter)"', () => {
+    expect(initials('Randal (Human Fighter)')).toBe('RH');
+    expect(initials('"Zanna" (Gnome Wizard)')).toBe('ZG');
+    expect(initials('(( ))')).toBe('?');
+    expect(initials('🐉 Smaug')).toBe('🐉S');
   });
 });

@@ -22,9 +22,12 @@ export function initials(name: string): string {
     .trim()
     .split(/[\s\-_'’.]+/u)
     .filter((word) => word.length > 0);
+  // The first letter, digit or emoji of each word: brackets and quotes are not initials ("Randal (Human
+  // Fighter)" is RH, not R().
   const letters = words
+    .map((word) => Array.from(word).find((char) => /[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(char)) ?? '')
+    .filter((letter) => letter !== '')
     .slice(0, 2)
-    .map((word) => Array.from(word)[0] ?? '')
     .join('');
   return letters.length > 0 ? letters.toLocaleUpperCase() : '?';
 }
