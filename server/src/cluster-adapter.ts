@@ -43,6 +43,21 @@ export async function attachClusterAdapter(
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 });
     pool.on('error', (error) => logger.warn({ err: error }, 'postgres adapter error'));
+    // The adapter keeps one connection checked out for LISTEN and opens another when it ends, but it neither
+    // listens for that connection's `error` (Node would crash the server when the database goes away) nor gives
+    // the dead connection back (each database restart would leak one: the pool of 3 runs dry, cross-node traffic
+    // stops and `close()` waits forever). Only the LISTEN connection has `notification` listeners.
+    pool.on('connect', (client) => {
+      client.on('error', (error) => logger.warn({ err: error }, 'postgres adapter connection lost'));
+      client.on('end', () => {
+        if (client.listenerCount('notification') === 0) return;
+        try {
+          client.release();
+        } catch {
+          // Already given back (the adapter was closing).
+        }
+      });
+    });
     const tableName = 'socket_io_attachments';
     await pool.query(
       `CREATE TABLE IF NOT EXISTS ${tableName} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`,

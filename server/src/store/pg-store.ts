@@ -363,6 +363,9 @@ function bind(db: Db): StoreTx {
 export function openPgStore(options: PgStoreOptions): Store {
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
   pool.on('error', (error) => options.onPoolError?.(error));
+  // A connection that dies while checked out (a transaction, a migration) emits `error` too. Its queries are
+  // rejected (STORAGE_UNAVAILABLE), but Node would crash the whole server on an `error` event nobody listens to.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle({ client: pool });
 
   return {

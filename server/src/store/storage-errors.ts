@@ -26,8 +26,9 @@ export function isStorageUnavailable(error: unknown): boolean {
     // PostgreSQL SQLSTATE class 08 (connection exception) and 57P0x (server shutting down).
     if (code && (UNREACHABLE_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code))) return true;
     if (current instanceof Error) {
+      // A transaction whose connection died fails on its ROLLBACK with pg's "… is not queryable", not the cause.
       if (
-        /Connection terminated|database is closed|The database connection is not open|Cannot use a pool after calling end/i.test(
+        /Connection terminated|not queryable|database is closed|The database connection is not open|Cannot use a pool after calling end/i.test(
           current.message,
         )
       ) {
