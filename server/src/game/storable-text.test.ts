@@ -19,10 +19,19 @@ describe('storableText', () => {
     });
   });
 
-  it('keeps well-formed text (emoji, accents) and returns the same object when nothing changes', () => {
-    const clean = { name: 'Zanna 😀 é', items: [{ id: 'x' }], n: 1, none: null };
+  it('keeps well-formed text (emoji, accents, a written-out escape) and returns the same object when nothing changes', () => {
+    const clean = { name: 'Zanna 😀 é', items: [{ id: 'x' }], n: 1, none: null, code: '\\u0000 and \\ud800' };
     expect(storableText(clean)).toBe(clean);
     expect(storableText('😀😀')).toBe('😀😀');
+    expect(storableText({ text: '\\\u0000' })).toEqual({ text: '\\\uFFFD' });
+  });
+
+  it('copes with deep nesting (free-form extensions may nest thousands of levels)', () => {
+    let deep: unknown = 'a\u0000';
+    for (let level = 0; level < 3_000; level += 1) deep = { a: deep };
+    let inner = storableText(deep);
+    for (let level = 0; level < 3_000; level += 1) inner = (inner as { a: unknown }).a;
+    expect(inner).toBe('a\uFFFD');
   });
 });
 

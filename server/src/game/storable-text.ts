@@ -2,35 +2,22 @@
 // in the middle of an emoji); PostgreSQL refuses both (text and jsonb), so such an event was answered INTERNAL
 // there — and retried by the module forever — while SQLite stored it. Every inbound value goes through here
 // first, so both stores keep U+FFFD in their place and acknowledge the event alike.
+//
+// Done on the JSON text, not by walking the value: payloads may nest thousands of levels deep (free-form
+// `extensions`), and JSON.stringify escapes exactly what is unstorable — U+0000 as \u0000 and a lone surrogate as
+// \udXXX (a well-formed pair is written as is) — so an escape preceded by an even number of backslashes is one.
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
 
-// A high surrogate not followed by a low one, or a low one not preceded by a high one (UTF-16 code units).
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const HAS_LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function text(value: string): string {
-  const withoutNul = value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
-  return HAS_LONE_SURROGATE.test(withoutNul) ? withoutNul.replace(LONE_SURROGATE, '\uFFFD') : withoutNul;
-}
-
-/** `value` with U+0000 and lone surrogates replaced by U+FFFD in every string and key; the same object when none. */
+/** `value` with U+0000 and lone surrogates replaced by U+FFFD in every string and key; the same value when none. */
 export function storableText<T>(value: T): T {
-  if (typeof value === 'string') return text(value) as T;
-  if (Array.isArray(value)) {
-    let changed = false;
-    const items = value.map((item: unknown) => {
-      const next = storableText(item);
-      changed ||= next !== item;
-      return next;
-    });
-    return (changed ? items : value) as T;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    return value; // Too deep to write as JSON: refused as too large before it gets here, never stored.
   }
-  if (value === null || typeof value !== 'object') return value;
-  let changed = false;
-  const entries = Object.entries(value).map(([key, item]) => {
-    const entry: [string, unknown] = [text(key), storableText(item)];
-    changed ||= entry[0] !== key || entry[1] !== item;
-    return entry;
-  });
-  // fromEntries defines own properties: a `__proto__` key stays a key.
-  return (changed ? Object.fromEntries(entries) : value) as T;
+  if (json === undefined || !json.includes('\\u')) return value;
+  UNSTORABLE_ESCAPE.lastIndex = 0;
+  if (!UNSTORABLE_ESCAPE.test(json)) return value;
+  return JSON.parse(json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd')) as T;
 }
