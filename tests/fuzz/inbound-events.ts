@@ -78,7 +78,11 @@ export function expectedAnswer(
   limits: { maxPayloadBytes: number },
   worldId: string,
 ): Expected {
-  if (Buffer.byteLength(JSON.stringify(args) ?? '', 'utf8') > limits.maxPayloadBytes) return 'PAYLOAD_TOO_LARGE';
+  let size = Number.POSITIVE_INFINITY; // Too deep to write as JSON: the server cannot measure it either.
+  try {
+    size = Buffer.byteLength(JSON.stringify(args) ?? '', 'utf8');
+  } catch {}
+  if (size > limits.maxPayloadBytes) return 'PAYLOAD_TOO_LARGE';
   if (args.length !== 1 || !definition.payload.safeParse(args[0]).success) return 'VALIDATION';
   return (args[0] as { worldId: string }).worldId === worldId ? 'ok' : 'FORBIDDEN';
 }

@@ -157,7 +157,22 @@ describe.each([
     const probe = EVENTS.find((event) => event.definition.name === 'dice:roll') ?? EVENTS[0];
     if (!probe) throw new Error('no inbound event');
     const body = JSON.stringify(fresh(probe.examples[0] as Json));
-    const frames: Array<[string, Array<'refused' | 'ignored' | 'closed'>]> = [
+    // Nesting JSON.parse reads but JSON.stringify cannot write back (V8 stops near 4,000 levels), within the
+    // transport limit: a character whose free-form extensions nest 9,000 objects deep (54 KB, valid by the
+    // contract), and 60,000 nested arrays (120 KB). The server measures an event by writing it: too large.
+    const character = EVENTS.find((event) => event.definition.name === 'character:update');
+    const deepCharacter = fresh(character?.examples[0] as Json) as { eventId: string };
+    target.refusedEventIds.push(deepCharacter.eventId);
+    const deepObjects = `${'{"a":'.repeat(9_000)}1${'}'.repeat(9_000)}`;
+    const deepCharacterText = JSON.stringify(deepCharacter).replace(
+      /"extensions":\{"dnd5e":\{/,
+      `"extensions":{"dnd5e":{"deep":${deepObjects},`,
+    );
+    expect(deepCharacterText).toContain('"deep":');
+    const deepArrays = `${'['.repeat(60_000)}${']'.repeat(60_000)}`;
+    const frames: Array<[string, Array<'refused' | 'ignored' | 'closed'>, string?]> = [
+      [`2/vtt,917["character:update",${deepCharacterText}]`, ['refused'], 'PAYLOAD_TOO_LARGE'],
+      [`2/vtt,918["dice:roll",{"eventId":${deepArrays}}]`, ['refused'], 'PAYLOAD_TOO_LARGE'],
       ['2/vtt,901["error",{}]', ['refused']],
       ['2/vtt,902["disconnecting",{}]', ['refused', 'closed']],
       ['2/vtt,903["newListener",{}]', ['refused', 'closed']],
@@ -185,7 +200,7 @@ describe.each([
     // A new socket: its own acknowledgement ids stay far below the raw frames' (900 and up).
     target.socket?.close();
     const unanswered: string[] = [];
-    for (const [frame, allowed] of frames) {
+    for (const [frame, allowed, code] of frames) {
       target.cases += 1;
       const socket = await target.connected();
       const acks = rawAcks(socket);
@@ -211,10 +226,11 @@ describe.each([
         expect(after, frame).toMatchObject({ reply: { ok: true } });
         result = acks.replies.length > 0 ? 'refused' : 'ignored';
       }
-      expect(allowed, `${frame} was ${result}`).toContain(result);
+      const shown = frame.slice(0, 80);
+      expect(allowed, `${shown} was ${result}`).toContain(result);
       for (const reply of acks.replies) {
         expect(EventAckSchema.safeParse(reply).success, JSON.stringify(reply)).toBe(true);
-        expect(reply, frame).toMatchObject({ ok: false });
+        expect(reply, shown).toMatchObject(code ? { ok: false, error: { code } } : { ok: false });
       }
       expect(({} as Record<string, unknown>).polluted, frame).toBeUndefined();
     }
