@@ -62,13 +62,14 @@ export async function attachClusterAdapter(
     await pool.query(
       `CREATE TABLE IF NOT EXISTS ${tableName} (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`,
     );
-    io.adapter(
-      createPostgresAdapter(pool, {
-        channelPrefix: prefix.replace(/[^a-z0-9_]/gi, '_'),
-        tableName,
-        errorHandler: (error) => logger.warn({ err: error }, 'postgres adapter error'),
-      }),
-    );
+    const create = createPostgresAdapter(pool, {
+      channelPrefix: prefix.replace(/[^a-z0-9_]/gi, '_'),
+      tableName,
+      errorHandler: (error) => logger.warn({ err: error }, 'postgres adapter error'),
+    });
+    io.adapter(function orderedPostgresAdapter(nsp: Parameters<typeof create>[0]) {
+      return broadcastInOrder(create(nsp));
+    } as typeof create);
     return {
       mode: 'postgres',
       async close() {
@@ -77,4 +78,20 @@ export async function attachClusterAdapter(
     };
   }
   return { mode: 'single-node', close: async () => undefined };
+}
+
+/**
+ * The PostgreSQL adapter delivers a broadcast, even to this node's own sockets, only once its NOTIFY went out on
+ * one of the pool's connections (a large one after an INSERT of its attachment too): broadcasts made one after the
+ * other can overtake each other, and an overlay drops an event whose seq is not above the last one it saw. One
+ * broadcast at a time per namespace keeps them in the order they were made.
+ */
+function broadcastInOrder<A extends { broadcast(packet: unknown, options: unknown): unknown }>(adapter: A): A {
+  const broadcast = adapter.broadcast.bind(adapter);
+  let previous: Promise<unknown> = Promise.resolve();
+  adapter.broadcast = (packet, options) => {
+    previous = previous.then(() => broadcast(packet, options)).catch(() => undefined);
+    return previous;
+  };
+  return adapter;
 }

@@ -1,0 +1,96 @@
+// Overlays must receive live events in seq order: they drop an event whose seq is not above the last one they
+// saw. With PostgreSQL the cluster adapter publishes every broadcast (NOTIFY, and an INSERT first for one over
+// 8000 bytes) before delivering it, to this node's sockets too; broadcasts made one after the other must not
+// overtake each other on the way. A module fires small rolls and large character updates (over the NOTIFY
+// limit) at once; the overlay on the same node sees every one, in order.
+import { randomBytes } from 'node:crypto';
+import {
+  type InventoryItem,
+  NAMESPACES,
+  OVERLAY_EVENTS,
+  PROTOCOL_VERSION,
+  type VttInboundEventName,
+} from '@tumulte/schemas';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createApiToken } from '../accounts/accounts.js';
+import { expectSuccess } from '../test-support/contract-checks.js';
+import { characterUpdate, d20Roll, randal, T0 } from '../test-support/fixtures.js';
+import { pair } from '../test-support/pairing-flow.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/postgres.js';
+import { connect, connectModule, startTestServer } from '../test-support/test-server.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+const bag: InventoryItem[] = Array.from({ length: 60 }, (_, n) => ({
+  id: `bagItem${String(n).padStart(9, '0')}`,
+  name: `Trinket number ${n} with a long enough name to weigh something`,
+  type: 'loot',
+  quantity: n + 1,
+  equipped: false,
+  img: `icons/commodities/treasure/trinket-${n}.webp`,
+  uses: null,
+}));
+
+it('delivers overlay events in seq order with the PostgreSQL adapter, large and small mixed', async () => {
+  const node = await startTestServer(
+    { databaseUrl: database.url },
+    { clusterChannelPrefix: `tumulte_test_${randomBytes(4).toString('hex')}` },
+  );
+  try {
+    expect(node.server.cluster).toBe('postgres');
+    const ownerId = node.server.firstRun?.accountId ?? '';
+    const token = await node.server.store.transaction((tx) => createApiToken(tx, ownerId, 'api', 'order'));
+    const paired = await pair(node.server, token, ownerId, 'HS256');
+    const module = await connectModule(node.url, paired.sessionToken);
+    const link = expectSuccess(
+      await node.server.app.inject({
+        method: 'POST',
+        url: '/api/overlays',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { connectionId: paired.connectionId, label: 'order' },
+      }),
+      'POST /api/overlays',
+      201,
+    );
+    const overlay = io(`${node.url}${NAMESPACES.overlay}`, {
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnection: false,
+      forceNew: true,
+      auth: { token: link.url?.split('/').at(-1), protocolVersion: PROTOCOL_VERSION },
+    });
+    const seqs: number[] = [];
+    overlay.onAny((event: string, payload: { seq?: number }) => {
+      if (event !== OVERLAY_EVENTS.overlayState && typeof payload.seq === 'number') seqs.push(payload.seq);
+    });
+    await connect(overlay);
+
+    const big = characterUpdate(randal(1, bag), T0);
+    expect(JSON.stringify(big).length).toBeGreaterThan(8_000);
+    const sends: Array<Promise<unknown>> = [];
+    for (let n = 0; n < 120; n += 1) {
+      const [event, payload] =
+        n % 2 === 0
+          ? (['dice:roll', d20Roll(1 + (n % 20), { rollId: `order-${n}` }, T0 + n)] as const)
+          : (['character:update', characterUpdate(randal(1 + (n % 12), bag), T0 + n)] as const);
+      sends.push(module.client.send(event as VttInboundEventName, payload as never));
+    }
+    const acks = (await Promise.all(sends)) as Array<{ ok: boolean; seq?: number }>;
+    expect(acks.every((ack) => ack.ok)).toBe(true);
+    const last = Math.max(...acks.map((ack) => ack.seq ?? 0));
+    await vi.waitFor(() => expect(seqs.at(-1)).toBe(last), { timeout: 10_000, interval: 20 });
+    expect(seqs).toHaveLength(120);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    overlay.disconnect();
+    module.socket.disconnect();
+  } finally {
+    await node.close();
+  }
+});
