@@ -118,6 +118,8 @@ export async function openFoundryPage(
   await beforeReady();
   tab.Hooks.callAll('setup');
   tab.Hooks.callAll('ready');
+  // The simulated runtime can also run the module from its TypeScript sources (`Client.start`): not here.
+  if (tab.module !== null) throw new Error('the module should come from the built bundle only');
   return {
     window,
     api,
