@@ -43,7 +43,7 @@ export interface PairingState {
  * One pairing attempt, the module side of DESIGN §4: a fresh key pair and a signed pairing token shown as URL,
  * QR code and short code; meanwhile a long poll on `GET /vtt/pair/wait` (Bearer <pairing token>) until the
  * streamer confirms in the dashboard. It keeps waiting when the dialog closes (the tokens are given once) and
- * stops at expiry, on `regenerate()` or `dispose()`.
+ * stops at expiry, on `regenerate()`, `changeSecret()` or `dispose()`.
  */
 export class PairingSession {
   private state: PairingState = { status: 'creating', ticket: null, error: null };
@@ -75,6 +75,20 @@ export class PairingSession {
     }
     this.secrets.save(trimmed);
     return this.regenerate();
+  }
+
+  /**
+   * Forgets the saved pairing secret and stops the current attempt, back to asking for the secret: after the
+   * streamer rotates it in the dashboard, every link signed with the old one is refused. Only for HS256 pairing
+   * (with WebCrypto the secret is not used, so only the saved copy is dropped).
+   */
+  changeSecret(): void {
+    this.secrets.clear();
+    if (this.webCrypto()) return;
+    this.generation += 1;
+    this.abort?.abort();
+    this.abort = null;
+    this.set({ status: 'secret', ticket: null, error: null });
   }
 
   get current(): PairingState {
@@ -112,6 +126,7 @@ export class PairingSession {
       void this.wait(ticket, serverUrl, abort.signal, generation);
       return ticket;
     } catch (error) {
+      if (generation !== this.generation) return null;
       log.error('could not create a pairing token', error);
       this.set({ status: 'failed', ticket: null, error: String(error) });
       return null;

@@ -23,6 +23,8 @@ export interface PairingContext {
   readonly waiting: boolean;
   /** No WebCrypto here: the dialog asks for the account's pairing secret. */
   readonly needsSecret: boolean;
+  /** The link is signed with the saved pairing secret (HS256): offer to enter a new one (rotated in the dashboard). */
+  readonly changeSecret: boolean;
   readonly paired: boolean;
   readonly ended: boolean;
   readonly url: string | null;
@@ -65,6 +67,7 @@ export async function pairingContext(state: PairingState, now: number, t: Locali
     statusLabel: t(STATUS_LABELS[status]),
     waiting: status === 'waiting',
     needsSecret: status === 'secret',
+    changeSecret: ticket?.algorithm === 'HS256' && status !== 'paired',
     paired: status === 'paired',
     ended: status === 'expired' || status === 'used' || status === 'failed',
     url: ticket?.url ?? null,
@@ -78,7 +81,8 @@ export async function pairingContext(state: PairingState, now: number, t: Locali
 
 /**
  * The pairing dialog (ApplicationV2 + Handlebars, v12+). Defined at runtime because its base class comes from
- * Foundry. Buttons: copy URL, copy code, open Tumulte, regenerate; the countdown ticks every second.
+ * Foundry. Buttons: copy URL, copy code, open Tumulte, regenerate, and for HS256 use / change the pairing secret;
+ * the countdown ticks every second.
  */
 export function definePairingDialog(
   api: Foundry.ApplicationsApi,
@@ -99,6 +103,7 @@ export function definePairingDialog(
         openTumulte: PairingDialog.onOpen,
         regenerate: PairingDialog.onRegenerate,
         useSecret: PairingDialog.onUseSecret,
+        changeSecret: PairingDialog.onChangeSecret,
       },
     };
 
@@ -161,6 +166,12 @@ export function definePairingDialog(
       const input = this.element?.querySelector<HTMLInputElement>('input[name="pairingSecret"]');
       await controller.useSecret(input?.value ?? '');
       // biome-ignore lint/complexity/noThisInStatic: as above.
+      this.render();
+    }
+
+    static onChangeSecret(this: PairingDialog): void {
+      controller.session()?.changeSecret();
+      // biome-ignore lint/complexity/noThisInStatic: ApplicationV2 calls action handlers with the application as `this`.
       this.render();
     }
 
