@@ -294,6 +294,22 @@ const stubRequirements: RuleFunction = (schemas, _options, context) => {
   return findings;
 };
 
+/** zod's z.int() accepts safe integers only; bounding every integer keeps zod and JSON Schema in agreement. */
+const MAX_SAFE = 2 ** 53 - 1;
+
+const boundedIntegers: RuleFunction = (schema, _options, context) => {
+  const findings: RuleFinding[] = [];
+  walkSchema(schema, context.path, (node, path) => {
+    const isInteger = node.type === 'integer' || (Array.isArray(node.type) && node.type.includes('integer'));
+    if (!isInteger) return;
+    const inRange = (value: unknown) => typeof value === 'number' && Math.abs(value) <= MAX_SAFE;
+    if (!inRange(node.minimum) || !inRange(node.maximum)) {
+      findings.push({ message: `An integer states minimum and maximum within ±${MAX_SAFE} (safe integers).`, path });
+    }
+  });
+  return findings;
+};
+
 const rule = (description: string, given: string, fn: RuleFunction, resolved = true): Rule => ({
   description,
   message: '{{error}}',
@@ -319,6 +335,12 @@ export const tumulteRuleset = {
       'Objects state additionalProperties.',
       '$.components.schemas[*]',
       explicitAdditionalProperties,
+      false,
+    ),
+    'tumulte-bounded-integers': rule(
+      'Integers are bounded safe integers.',
+      '$.components.schemas[*]',
+      boundedIntegers,
       false,
     ),
     'tumulte-supported-keywords': rule(

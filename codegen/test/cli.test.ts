@@ -39,7 +39,7 @@ describe('codegen CLI', () => {
 
   it('--check fails after a contract change that was not regenerated', async () => {
     const text = await readFile(spec, 'utf8');
-    await writeFile(spec, text.replace('maximum: 100', 'maximum: 99'));
+    await writeFile(spec, text.replace('maximum: 100\n', 'maximum: 99\n'));
     const { status, output } = codegen('--check', '--spec', spec, '--out', out);
     expect(status).toBe(1);
     expect(output).toMatch(/changed: +src\/validators\.ts/);

@@ -57,7 +57,7 @@ const cases: [string, Edit[], boolean, RegExp][] = [
     [
       {
         from: '      required: [round, phase]\n      properties:\n        round:',
-        to: '      required: [round, phase, at]\n      properties:\n        at:\n          type: integer\n        round:',
+        to: '      required: [round, phase, at]\n      properties:\n        at:\n          type: integer\n          minimum: 0\n          maximum: 10\n        round:',
       },
     ],
     false,
@@ -65,7 +65,7 @@ const cases: [string, Edit[], boolean, RegExp][] = [
   ],
   [
     'narrowing an inbound enum (via the HTTP request and the ack-less event)',
-    [{ from: 'maximum: 100', to: 'maximum: 50' }],
+    [{ from: 'maximum: 100\n', to: 'maximum: 50\n' }],
     true,
     /maximum lowered to 50/,
   ],

@@ -94,6 +94,11 @@ describe('lint rules', () => {
       /answer with UNKNOWN_EVENT/,
     ],
     [
+      'tumulte-bounded-integers',
+      { from: '          minimum: 1\n          maximum: 1000', to: '          minimum: 1' },
+      /states minimum and maximum/,
+    ],
+    [
       'invalid-ref',
       { from: "$ref: '#/components/schemas/Phase'", to: "$ref: '#/components/schemas/Phaze'" },
       /Phaze' does not exist/,

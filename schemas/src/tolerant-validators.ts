@@ -47,7 +47,7 @@ export const ErrorCodeSchema = z.enum([
 ]);
 
 export const ValidationIssueSchema = z.looseObject({
-  path: z.array(z.union([z.string(), z.int()])),
+  path: z.array(z.union([z.string(), z.int().gte(0).lte(9007199254740991)])),
   message: z.string(),
 });
 
@@ -154,8 +154,8 @@ export const CombatantListSchema = z.array(CombatantSchema).max(200);
 
 export const CombatStateSchema = z.looseObject({
   combatId: DocumentIdSchema,
-  round: z.int().gte(0),
-  turn: z.int().gte(0).nullable(),
+  round: z.int().gte(0).lte(100000),
+  turn: z.int().gte(0).lte(100000).nullable(),
   currentCombatant: CombatantSchema.nullable(),
   combatants: CombatantListSchema,
 });
@@ -222,8 +222,8 @@ export const CombatStatePayloadSchema = z.looseObject({
   worldId: WorldIdSchema,
   timestamp: TimestampSchema,
   combatId: DocumentIdSchema,
-  round: z.int().gte(0),
-  turn: z.int().gte(0).nullable(),
+  round: z.int().gte(0).lte(100000),
+  turn: z.int().gte(0).lte(100000).nullable(),
   currentCombatant: CombatantSchema.nullable(),
   combatants: CombatantListSchema,
 });
@@ -232,7 +232,7 @@ export const CombatStatePayloadSchema = z.looseObject({
 export const ConnectErrorDataSchema = z.looseObject({
   code: ErrorCodeSchema,
   message: z.string().max(2000),
-  supportedMajors: z.array(z.int().gte(0)).exactOptional(),
+  supportedMajors: z.array(z.int().gte(0).lte(9007199254740991)).exactOptional(),
 });
 
 export const ConnectionWorldSchema = z.looseObject({
@@ -254,13 +254,16 @@ export const ConnectionStatusSchema = z.looseObject({
 
 export const ConnectionListSchema = z.looseObject({ connections: z.array(ConnectionStatusSchema) });
 
-export const HeartbeatSettingsSchema = z.looseObject({ intervalMs: z.int().gte(1), timeoutMs: z.int().gte(1) });
+export const HeartbeatSettingsSchema = z.looseObject({
+  intervalMs: z.int().gte(1).lte(9007199254740991),
+  timeoutMs: z.int().gte(1).lte(9007199254740991),
+});
 
 /** What a connection may send. */
 export const ServerLimitsSchema = z.looseObject({
-  maxPayloadBytes: z.int().gte(1),
+  maxPayloadBytes: z.int().gte(1).lte(9007199254740991),
   eventsPerSecond: z.number().gte(0),
-  eventsBurst: z.int().gte(0),
+  eventsBurst: z.int().gte(0).lte(9007199254740991),
 });
 
 export const ConnectionReadyPayloadSchema = z.looseObject({
@@ -302,7 +305,7 @@ export const RollCharacterRefSchema = z.looseObject({
   img: ImagePathSchema,
 });
 
-export const DieResultSchema = z.looseObject({ value: z.int(), active: z.boolean() });
+export const DieResultSchema = z.looseObject({ value: z.int().gte(-10000).lte(10000), active: z.boolean() });
 
 /** One dice term (`2d20kh` is one term with faces 20 and two results). */
 export const DieTermSchema = z.looseObject({
@@ -358,7 +361,7 @@ export const HeartbeatPingPayloadSchema = z.looseObject({ sentAt: TimestampSchem
 export const HeartbeatPongPayloadSchema = z.looseObject({
   sentAt: TimestampSchema,
   receivedAt: TimestampSchema,
-  queuedEvents: z.int().gte(0),
+  queuedEvents: z.int().gte(0).lte(9007199254740991),
 });
 
 export const InventoryItemUsedPayloadSchema = z.looseObject({
@@ -395,8 +398,8 @@ export const OverlayCharacterUpdatePayloadSchema = z.looseObject({ seq: SeqSchem
 /** The public view of a combat. Hidden combatants are removed; `currentCombatantId` is null when the current combatant is hidden. */
 export const OverlayCombatSchema = z.looseObject({
   combatId: DocumentIdSchema,
-  round: z.int().gte(0),
-  turn: z.int().gte(0).nullable(),
+  round: z.int().gte(0).lte(100000),
+  turn: z.int().gte(0).lte(100000).nullable(),
   currentCombatantId: DocumentIdSchema.nullable(),
   combatants: CombatantListSchema,
 });
@@ -453,7 +456,7 @@ export const PollStatusSchema = z.enum(["draft", "running", "closed"]);
 export const PublicPollOptionSchema = z.looseObject({
   id: z.string().min(1).max(32),
   label: z.string().max(100),
-  votes: z.int().gte(0),
+  votes: z.int().gte(0).lte(9007199254740991),
 });
 
 /** A poll as overlays and viewers see it. */
@@ -464,7 +467,7 @@ export const PublicPollSchema = z.looseObject({
   status: PollStatusSchema,
   startedAt: TimestampSchema.nullable(),
   endsAt: TimestampSchema.nullable(),
-  totalVotes: z.int().gte(0),
+  totalVotes: z.int().gte(0).lte(9007199254740991),
   winners: z.array(z.string()).max(10),
 });
 
@@ -552,8 +555,8 @@ export const PairingTokenClaimsSchema = z.looseObject({
   gm_user_id: DocumentIdSchema,
   gm_name: DisplayNameSchema.exactOptional(),
   module_version: z.string().max(64),
-  iat: z.int(),
-  exp: z.int(),
+  iat: z.int().gte(0).lte(9007199254740991),
+  exp: z.int().gte(0).lte(9007199254740991),
   nonce: z.string().min(16).max(128),
   jti: z.string().min(16).max(128),
 });
@@ -571,12 +574,12 @@ export const PollSchema = z.looseObject({
   question: z.string().max(200),
   options: z.array(PublicPollOptionSchema).min(2).max(10),
   status: PollStatusSchema,
-  durationSeconds: z.int().gte(1),
+  durationSeconds: z.int().gte(1).lte(9007199254740991),
   createdAt: TimestampSchema,
   startedAt: TimestampSchema.nullable(),
   endsAt: TimestampSchema.nullable(),
   endedAt: TimestampSchema.nullable(),
-  totalVotes: z.int().gte(0),
+  totalVotes: z.int().gte(0).lte(9007199254740991),
   winners: z.array(z.string()).max(10),
 });
 
@@ -593,14 +596,14 @@ export const PollEndReasonSchema = z.enum(["timer", "manual"]);
 export const PollOptionResultSchema = z.looseObject({
   optionId: z.string().min(1).max(32),
   label: z.string().max(100),
-  votes: z.int().gte(0),
+  votes: z.int().gte(0).lte(9007199254740991),
 });
 
 export const PollEndPayloadSchema = z.looseObject({
   pollId: PollIdSchema,
   question: z.string().min(1).max(200),
   results: z.array(PollOptionResultSchema).min(2).max(10),
-  totalVotes: z.int().gte(0),
+  totalVotes: z.int().gte(0).lte(9007199254740991),
   winners: z.array(z.string()).max(10),
   endedAt: TimestampSchema,
   reason: PollEndReasonSchema,

@@ -46,7 +46,7 @@ export const ErrorCodeSchema = z.enum([
 ]);
 
 export const ValidationIssueSchema = z.strictObject({
-  path: z.array(z.union([z.string(), z.int()])),
+  path: z.array(z.union([z.string(), z.int().gte(0).lte(9007199254740991)])),
   message: z.string(),
 });
 
@@ -153,8 +153,8 @@ export const CombatantListSchema = z.array(CombatantSchema).max(200);
 
 export const CombatStateSchema = z.strictObject({
   combatId: DocumentIdSchema,
-  round: z.int().gte(0),
-  turn: z.int().gte(0).nullable(),
+  round: z.int().gte(0).lte(100000),
+  turn: z.int().gte(0).lte(100000).nullable(),
   currentCombatant: CombatantSchema.nullable(),
   combatants: CombatantListSchema,
 });
@@ -221,8 +221,8 @@ export const CombatStatePayloadSchema = z.strictObject({
   worldId: WorldIdSchema,
   timestamp: TimestampSchema,
   combatId: DocumentIdSchema,
-  round: z.int().gte(0),
-  turn: z.int().gte(0).nullable(),
+  round: z.int().gte(0).lte(100000),
+  turn: z.int().gte(0).lte(100000).nullable(),
   currentCombatant: CombatantSchema.nullable(),
   combatants: CombatantListSchema,
 });
@@ -231,7 +231,7 @@ export const CombatStatePayloadSchema = z.strictObject({
 export const ConnectErrorDataSchema = z.strictObject({
   code: ErrorCodeSchema,
   message: z.string().max(2000),
-  supportedMajors: z.array(z.int().gte(0)).exactOptional(),
+  supportedMajors: z.array(z.int().gte(0).lte(9007199254740991)).exactOptional(),
 });
 
 export const ConnectionWorldSchema = z.strictObject({
@@ -253,13 +253,16 @@ export const ConnectionStatusSchema = z.strictObject({
 
 export const ConnectionListSchema = z.strictObject({ connections: z.array(ConnectionStatusSchema) });
 
-export const HeartbeatSettingsSchema = z.strictObject({ intervalMs: z.int().gte(1), timeoutMs: z.int().gte(1) });
+export const HeartbeatSettingsSchema = z.strictObject({
+  intervalMs: z.int().gte(1).lte(9007199254740991),
+  timeoutMs: z.int().gte(1).lte(9007199254740991),
+});
 
 /** What a connection may send. */
 export const ServerLimitsSchema = z.strictObject({
-  maxPayloadBytes: z.int().gte(1),
+  maxPayloadBytes: z.int().gte(1).lte(9007199254740991),
   eventsPerSecond: z.number().gte(0),
-  eventsBurst: z.int().gte(0),
+  eventsBurst: z.int().gte(0).lte(9007199254740991),
 });
 
 export const ConnectionReadyPayloadSchema = z.strictObject({
@@ -301,7 +304,7 @@ export const RollCharacterRefSchema = z.strictObject({
   img: ImagePathSchema,
 });
 
-export const DieResultSchema = z.strictObject({ value: z.int(), active: z.boolean() });
+export const DieResultSchema = z.strictObject({ value: z.int().gte(-10000).lte(10000), active: z.boolean() });
 
 /** One dice term (`2d20kh` is one term with faces 20 and two results). */
 export const DieTermSchema = z.strictObject({
@@ -357,7 +360,7 @@ export const HeartbeatPingPayloadSchema = z.strictObject({ sentAt: TimestampSche
 export const HeartbeatPongPayloadSchema = z.strictObject({
   sentAt: TimestampSchema,
   receivedAt: TimestampSchema,
-  queuedEvents: z.int().gte(0),
+  queuedEvents: z.int().gte(0).lte(9007199254740991),
 });
 
 export const InventoryItemUsedPayloadSchema = z.strictObject({
@@ -394,8 +397,8 @@ export const OverlayCharacterUpdatePayloadSchema = z.strictObject({ seq: SeqSche
 /** The public view of a combat. Hidden combatants are removed; `currentCombatantId` is null when the current combatant is hidden. */
 export const OverlayCombatSchema = z.strictObject({
   combatId: DocumentIdSchema,
-  round: z.int().gte(0),
-  turn: z.int().gte(0).nullable(),
+  round: z.int().gte(0).lte(100000),
+  turn: z.int().gte(0).lte(100000).nullable(),
   currentCombatantId: DocumentIdSchema.nullable(),
   combatants: CombatantListSchema,
 });
@@ -452,7 +455,7 @@ export const PollStatusSchema = z.enum(["draft", "running", "closed"]);
 export const PublicPollOptionSchema = z.strictObject({
   id: z.string().min(1).max(32),
   label: z.string().max(100),
-  votes: z.int().gte(0),
+  votes: z.int().gte(0).lte(9007199254740991),
 });
 
 /** A poll as overlays and viewers see it. */
@@ -463,7 +466,7 @@ export const PublicPollSchema = z.strictObject({
   status: PollStatusSchema,
   startedAt: TimestampSchema.nullable(),
   endsAt: TimestampSchema.nullable(),
-  totalVotes: z.int().gte(0),
+  totalVotes: z.int().gte(0).lte(9007199254740991),
   winners: z.array(z.string()).max(10),
 });
 
@@ -551,8 +554,8 @@ export const PairingTokenClaimsSchema = z.strictObject({
   gm_user_id: DocumentIdSchema,
   gm_name: DisplayNameSchema.exactOptional(),
   module_version: z.string().max(64),
-  iat: z.int(),
-  exp: z.int(),
+  iat: z.int().gte(0).lte(9007199254740991),
+  exp: z.int().gte(0).lte(9007199254740991),
   nonce: z.string().min(16).max(128),
   jti: z.string().min(16).max(128),
 });
@@ -570,12 +573,12 @@ export const PollSchema = z.strictObject({
   question: z.string().max(200),
   options: z.array(PublicPollOptionSchema).min(2).max(10),
   status: PollStatusSchema,
-  durationSeconds: z.int().gte(1),
+  durationSeconds: z.int().gte(1).lte(9007199254740991),
   createdAt: TimestampSchema,
   startedAt: TimestampSchema.nullable(),
   endsAt: TimestampSchema.nullable(),
   endedAt: TimestampSchema.nullable(),
-  totalVotes: z.int().gte(0),
+  totalVotes: z.int().gte(0).lte(9007199254740991),
   winners: z.array(z.string()).max(10),
 });
 
@@ -592,14 +595,14 @@ export const PollEndReasonSchema = z.enum(["timer", "manual"]);
 export const PollOptionResultSchema = z.strictObject({
   optionId: z.string().min(1).max(32),
   label: z.string().max(100),
-  votes: z.int().gte(0),
+  votes: z.int().gte(0).lte(9007199254740991),
 });
 
 export const PollEndPayloadSchema = z.strictObject({
   pollId: PollIdSchema,
   question: z.string().min(1).max(200),
   results: z.array(PollOptionResultSchema).min(2).max(10),
-  totalVotes: z.int().gte(0),
+  totalVotes: z.int().gte(0).lte(9007199254740991),
   winners: z.array(z.string()).max(10),
   endedAt: TimestampSchema,
   reason: PollEndReasonSchema,
