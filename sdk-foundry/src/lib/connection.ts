@@ -83,6 +83,8 @@ export class Connection {
   private retryHandle: unknown = null;
   private nextRetryAt: number | null = null;
   private flushing = false;
+  /** The last batch had an event to send again: the next ones carry one event until one is accepted. */
+  private probing = false;
   private refreshing: Promise<StoredSession | null> | null = null;
   private refreshedSinceConnect = false;
   private readonly backoff: Backoff;
@@ -390,7 +392,9 @@ export class Connection {
     this.flushing = true;
     try {
       while (this.state === 'connected' && this.client && this.socket?.connected) {
-        const pending = this.outbox.nextBatch(this.window);
+        // After a refusal, one event at a time until one goes through: the server may accept the next events of a
+        // window a moment after refusing the first (its database came back), and they would be stored before it.
+        const pending = this.outbox.nextBatch(this.probing ? 1 : this.window);
         if (pending.length === 0) break;
         const allowed = this.bucket.available(pending.length);
         if (allowed === 0) {
@@ -411,6 +415,7 @@ export class Connection {
           else failed = true;
         }
         this.emitStatus();
+        this.probing = failed;
         if (failed) {
           // The server refused for now (rate limit, storage down, timeout): give it a moment, keep the order.
           if (this.state === 'connected')
