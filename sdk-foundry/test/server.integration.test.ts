@@ -2,7 +2,7 @@
 // 127.0.0.1 with a SQLite database in a temp folder), through a TCP proxy that can cut the network: pair through
 // the dashboard API, send, kill the connection, queue 100 events, reconnect, all 100 arrive once and in order;
 // a page reload with queued events loses none; an expired session is refreshed with a proof; revocation stops
-// the module.
+// the module; after the pairing secret is rotated, the GM changes it in the dialog and HS256 pairing works again.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TumulteModule } from '../src/module.js';
 import { chatMessage, dnd5eActor } from './sim/fixtures.js';
 import { addActor } from './sim/harness.js';
-import { BrowserProfile, type Client, standardWorld, type World } from './sim/runtime.js';
+import { BrowserProfile, type Client, FakeApplicationV2, standardWorld, type World } from './sim/runtime.js';
 import { TcpProxy } from './sim/tcp-proxy.js';
 
 const MODULE = 'tumulte-integration';
@@ -348,6 +348,82 @@ describe('HS256 pairing against the real server (a page without WebCrypto)', () 
       await until(async () =>
         expect(await storedRollIds(running.server, String(confirmed.body.connectionId))).toEqual([
           'hs256Roll0000001.0',
+        ]),
+      );
+    } finally {
+      tab.unload();
+      await running.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a pairing secret rotated in the dashboard (HS256)', () => {
+  it('links signed with the old secret are refused; Change pairing secret in the dialog, and pairing succeeds', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tumulte-sdk-foundry-'));
+    const running = await startServer(dataDir, 0);
+    const { world, gm } = standardWorld();
+    const browser = new BrowserProfile();
+    const tab = world.connect(gm, browser);
+    try {
+      const ownerToken = running.server.firstRun?.ownerToken ?? '';
+      const module = await tab.start(FAST, { webCrypto: false });
+      await tab.game.settings.set(MODULE, 'serverUrl', running.baseUrl);
+      const oldSecret = String(
+        (await dashboard(running.baseUrl, ownerToken, 'GET', '/vtt/pairing-secret')).body.secret,
+      );
+      // An earlier pairing in this browser saved the secret, so the dialog signs with it without asking.
+      browser.storage.setItem(`${MODULE}.lost-mine.pairingSecret`, oldSecret);
+      const rotated = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pairing-secret/rotate');
+      expect(rotated.status).toBe(200);
+      const newSecret = String(rotated.body.secret);
+      expect(newSecret).not.toBe(oldSecret);
+
+      FakeApplicationV2.instances = [];
+      module.openPairingDialog();
+      const dialog = FakeApplicationV2.instances.at(-1);
+      if (!dialog) throw new Error('no pairing dialog');
+      await until(() => expect(module.pairingSession()?.current.ticket?.algorithm).toBe('HS256'));
+      const stale = module.pairingSession()?.current.ticket;
+      const refused = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pair/preview', {
+        pairingToken: stale?.url,
+      });
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.body).toMatchObject({ error: { code: 'PAIRING_INVALID' } });
+      await dialog.render();
+      await dialog.lastRender;
+      expect(dialog.lastContext).toMatchObject({ changeSecret: true });
+
+      const actions = (
+        dialog.constructor as unknown as { DEFAULT_OPTIONS: { actions: Record<string, (this: unknown) => unknown> } }
+      ).DEFAULT_OPTIONS.actions;
+      await actions.changeSecret?.call(dialog);
+      await dialog.lastRender;
+      expect(dialog.lastContext).toMatchObject({ status: 'secret', needsSecret: true });
+      expect(browser.storage.getItem(`${MODULE}.lost-mine.pairingSecret`)).toBeNull();
+      // The GM types the new secret (this suite runs in node: the form is reduced to its one input).
+      const input = { value: newSecret };
+      dialog.element = { querySelector: () => input } as unknown as HTMLElement;
+      await actions.useSecret?.call(dialog);
+      const ticket = module.pairingSession()?.current.ticket;
+      expect(ticket?.algorithm).toBe('HS256');
+      expect(ticket?.token).not.toBe(stale?.token);
+      const preview = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pair/preview', {
+        pairingToken: ticket?.url,
+      });
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({ algorithm: 'HS256', pairingCode: ticket?.code });
+      const confirmed = await dashboard(running.baseUrl, ownerToken, 'POST', '/vtt/pair', {
+        pairingToken: ticket?.url,
+      });
+      expect(confirmed.status).toBe(201);
+      await until(() => expect(module.connection?.status.state).toBe('connected'));
+      expect(module.pairingSession()?.current.status).toBe('paired');
+      expect(browser.storage.getItem(`${MODULE}.lost-mine.pairingSecret`)).toBe(newSecret);
+      world.createChatMessage(roll('rotatedSecret001'));
+      await until(async () =>
+        expect(await storedRollIds(running.server, String(confirmed.body.connectionId))).toEqual([
+          'rotatedSecret001.0',
         ]),
       );
     } finally {

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // The status line (v12 `renderPlayerList` hands jQuery, v13 `renderPlayers` an HTMLElement) and the pairing
 // dialog (ApplicationV2 + Handlebars: URL, local QR code, short code, countdown, copy, open, regenerate).
-import { describe, expect, it } from 'vitest';
+import { errors, jwtVerify } from 'jose';
+import { describe, expect, it, vi } from 'vitest';
 import { countdown, pairingContext } from '../src/ui/pairing-dialog.js';
 import { StatusIndicator } from '../src/ui/status-indicator.js';
 import { FakeApplicationV2, loadLang, standardWorld } from './sim/runtime.js';
@@ -9,6 +10,26 @@ import { FakeApplicationV2, loadLang, standardWorld } from './sim/runtime.js';
 const en = loadLang('en');
 const t = (key: string, data: Record<string, string | number> = {}) =>
   (en[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(data[name]));
+
+/** One `GET /vtt/pair/wait` the module made: its pairing token and its abort signal. */
+interface WaitRequest {
+  readonly token: string;
+  readonly signal: AbortSignal | null;
+}
+
+/** A long poll nobody confirms: each request stays open until the module aborts it (then rejects as fetch does). */
+function holdingFetch(requests: WaitRequest[]): typeof fetch {
+  return ((_url: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    const signal = init.signal ?? null;
+    requests.push({ token: (headers.get('authorization') ?? '').replace(/^Bearer /, ''), signal });
+    return new Promise<Response>((_resolve, reject) => {
+      signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    });
+  }) as typeof fetch;
+}
+
+const SECRET_KEY = 'tumulte-integration.lost-mine.pairingSecret';
 
 /** A fetch that always answers `pending`, like a server nobody confirms on. */
 const pendingFetch = (async () =>
@@ -90,6 +111,8 @@ describe('pairing dialog', () => {
       code: ticket?.code,
       worldName: 'Lost Mine of Phandelver',
       statusLabel: en['TUMULTE.Pairing.Status.waiting'],
+      // Signed with the module's own key: there is no pairing secret to change.
+      changeSecret: false,
     });
     expect(String(context.qrSvg)).toMatch(/^<svg[^>]*viewBox/);
     expect(String(context.countdown)).toMatch(/^[45]:\d\d$/);
@@ -142,6 +165,109 @@ describe('pairing dialog', () => {
     // The secret stays in this browser's storage, not in world settings.
     expect(tab.browser.storage.getItem('tumulte-integration.lost-mine.pairingSecret')).toBe(input.value);
     expect(JSON.stringify([...world.settings.values.values()])).not.toContain(input.value);
+    module.resign();
+  });
+
+  it('after a rotation in the dashboard, Change pairing secret forgets the saved one; the next link uses the new one', async () => {
+    const { world, gm } = standardWorld();
+    const tab = world.connect(gm);
+    const oldSecret = 'the-old-pairing-secret-before-rotation-0001';
+    const newSecret = 'the-new-pairing-secret-after-rotation-00002';
+    // Saved by an earlier pairing in this browser: the dialog does not ask for it again.
+    tab.browser.storage.setItem(SECRET_KEY, oldSecret);
+    const requests: WaitRequest[] = [];
+    const module = await tab.start({}, { fetch: holdingFetch(requests), webCrypto: false });
+    FakeApplicationV2.instances = [];
+    module.openPairingDialog();
+    const dialog = FakeApplicationV2.instances[0] as FakeApplicationV2;
+    const session = module.pairingSession();
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    const oldTicket = session?.current.ticket;
+    expect(oldTicket?.algorithm).toBe('HS256');
+    await jwtVerify(oldTicket?.token ?? '', new TextEncoder().encode(oldSecret), { algorithms: ['HS256'] });
+    await dialog.render();
+    await dialog.lastRender;
+    expect(dialog.lastContext).toMatchObject({ status: 'waiting', needsSecret: false, changeSecret: true });
+
+    const actions = (
+      dialog.constructor as unknown as { DEFAULT_OPTIONS: { actions: Record<string, (this: unknown) => unknown> } }
+    ).DEFAULT_OPTIONS.actions;
+    await actions.changeSecret?.call(dialog);
+    await dialog.lastRender;
+    // The saved secret is gone, the old link's long poll is stopped, and the dialog asks for the secret again.
+    expect(tab.browser.storage.getItem(SECRET_KEY)).toBeNull();
+    expect(requests[0]?.token).toBe(oldTicket?.token);
+    expect(requests[0]?.signal?.aborted).toBe(true);
+    expect(session?.current).toEqual({ status: 'secret', ticket: null, error: null });
+    expect(dialog.lastContext).toMatchObject({
+      status: 'secret',
+      needsSecret: true,
+      changeSecret: false,
+      waiting: false,
+      url: null,
+      code: null,
+    });
+
+    dialog.element = document.createElement('form');
+    dialog.element.innerHTML = `<input name="pairingSecret" value="  ${newSecret} ">`;
+    await actions.useSecret?.call(dialog);
+    await dialog.lastRender;
+    const ticket = session?.current.ticket;
+    expect(dialog.lastContext).toMatchObject({ status: 'waiting', changeSecret: true, url: ticket?.url });
+    expect(tab.browser.storage.getItem(SECRET_KEY)).toBe(newSecret);
+    // A fresh link (new code, new jti), signed with the new secret and no longer with the old one.
+    expect(ticket?.algorithm).toBe('HS256');
+    expect(ticket?.code).not.toBe(oldTicket?.code);
+    expect(ticket?.claims.jti).not.toBe(oldTicket?.claims.jti);
+    const { payload, protectedHeader } = await jwtVerify(ticket?.token ?? '', new TextEncoder().encode(newSecret), {
+      algorithms: ['HS256'],
+      typ: 'tumulte-pairing+jwt',
+      audience: 'tumulte:api',
+      issuer: 'foundry-module:tumulte',
+    });
+    expect(protectedHeader.alg).toBe('HS256');
+    expect(payload.pairing_code).toBe(ticket?.code);
+    await expect(
+      jwtVerify(ticket?.token ?? '', new TextEncoder().encode(oldSecret), { algorithms: ['HS256'] }),
+    ).rejects.toBeInstanceOf(errors.JWSSignatureVerificationFailed);
+    // The module now long-polls with the new link only.
+    await vi.waitFor(() => expect(requests).toHaveLength(2));
+    expect(requests[1]?.token).toBe(ticket?.token);
+    expect(requests[1]?.signal?.aborted).toBe(false);
+    expect(tab.i18n.missing.size).toBe(0);
+    await dialog.close();
+    module.resign();
+  });
+
+  it('offers Change pairing secret for HS256 links only, and not once paired', async () => {
+    const { world, gm } = standardWorld();
+    const tab = world.connect(gm);
+    tab.browser.storage.setItem(SECRET_KEY, 'a-long-enough-pairing-secret-0123456789');
+    const module = await tab.start({}, { fetch: pendingFetch, webCrypto: false });
+    const ticket = await module.pairingSession()?.regenerate();
+    if (!ticket) throw new Error('no ticket');
+    const now = ticket.issuedAt;
+    for (const status of ['waiting', 'expired', 'used', 'failed'] as const) {
+      expect((await pairingContext({ status, ticket, error: null }, now, t)).changeSecret, status).toBe(true);
+    }
+    expect((await pairingContext({ status: 'paired', ticket, error: null }, now, t)).changeSecret).toBe(false);
+    expect((await pairingContext({ status: 'secret', ticket: null, error: null }, now, t)).changeSecret).toBe(false);
+    const es256 = { ...ticket, algorithm: 'ES256' as const };
+    expect((await pairingContext({ status: 'waiting', ticket: es256, error: null }, now, t)).changeSecret).toBe(false);
+    module.resign();
+  });
+
+  it('with WebCrypto, changing the secret only drops the saved copy and keeps the ES256 link', async () => {
+    const { world, gm } = standardWorld();
+    const tab = world.connect(gm);
+    tab.browser.storage.setItem(SECRET_KEY, 'a-long-enough-pairing-secret-0123456789');
+    const module = await tab.start({}, { fetch: pendingFetch });
+    const session = module.pairingSession();
+    const ticket = await session?.regenerate();
+    expect(ticket?.algorithm).toBe('ES256');
+    session?.changeSecret();
+    expect(tab.browser.storage.getItem(SECRET_KEY)).toBeNull();
+    expect(session?.current).toMatchObject({ status: 'waiting', ticket });
     module.resign();
   });
 
