@@ -116,6 +116,14 @@ export class WriteBatcher {
         : new ProtocolError('INTERNAL', 'The server could not store this event; nothing was stored. Retry later.');
       this.options.onError?.(error);
       for (const pending of ordered) pending.resolve(failure(refusal));
+      if (refusal.code === 'STORAGE_UNAVAILABLE') {
+        // Events of these connections queued meanwhile must not be stored before the refused ones, which the
+        // module sends again first (in order): refuse them too, they come back behind.
+        const failed = new Set(ordered.map((pending) => pending.connectionId));
+        const behind = this.queue.filter((pending) => failed.has(pending.connectionId));
+        this.queue = this.queue.filter((pending) => !failed.has(pending.connectionId));
+        for (const pending of behind) pending.resolve(failure(refusal));
+      }
       return;
     }
     this.options.onBatch?.(ordered.length);
