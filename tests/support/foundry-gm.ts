@@ -31,6 +31,9 @@ export interface WireSend {
   readonly event: string;
   ack: EventAck | null;
   error: string | null;
+  /** When it was emitted and answered (ms since epoch), for diagnostics. */
+  readonly sentAt: number;
+  answeredAt: number | null;
 }
 
 /** What the module queued (its outbox entries), in order. */
@@ -79,6 +82,8 @@ export class FoundryGm {
   module!: TumulteModule;
   readonly sends: WireSend[] = [];
   readonly queued: QueuedEvent[] = [];
+  /** Why each of the module's sockets closed (`io server disconnect`, `transport close`, …), in order. */
+  readonly disconnects: string[] = [];
   /** The ids of the public rolls made in the chat, in order (`<message id>.0`). */
   readonly rollIds: string[] = [];
   readonly pcs: FakeActor[] = [];
@@ -117,6 +122,7 @@ export class FoundryGm {
   private recordingIo(): IoFactory {
     return (url, options) => {
       const socket = io(url, options);
+      socket.on('disconnect', (reason) => this.disconnects.push(reason));
       const timeout = socket.timeout.bind(socket);
       const sends = this.sends;
       // The generated client stub sends every event with `socket.timeout(ms).emitWithAck(event, payload)`.
@@ -129,14 +135,18 @@ export class FoundryGm {
               event,
               ack: null,
               error: null,
+              sentAt: Date.now(),
+              answeredAt: null,
             };
             sends.push(record);
             try {
               const ack = await timed.emitWithAck(event, payload);
               record.ack = ack as EventAck;
+              record.answeredAt = Date.now();
               return ack;
             } catch (error) {
               record.error = error instanceof Error ? error.message : String(error);
+              record.answeredAt = Date.now();
               throw error;
             }
           },
