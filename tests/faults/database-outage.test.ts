@@ -40,7 +40,7 @@ it('PostgreSQL stopped mid-stream: events are refused (STORAGE_UNAVAILABLE), kep
 
   const unavailable = () =>
     gm.sends.filter((send) => send.ack?.ok === false && send.ack.error.code === 'STORAGE_UNAVAILABLE');
-  let phase: 'up' | 'down' | 'back' = 'up';
+  let phase = 'up' as 'up' | 'down' | 'back';
   let queuedWhileDown = 0;
   await streamMix(gm, EVENTS, async (made) => {
     if (phase === 'up' && made >= EVENTS / 4) {
