@@ -48,6 +48,7 @@ export async function attachClusterAdapter(
     // the dead connection back (each database restart would leak one: the pool of 3 runs dry, cross-node traffic
     // stops and `close()` waits forever). Only the LISTEN connection has `notification` listeners.
     pool.on('connect', (client) => {
+      notificationsInOrder(client);
       client.on('error', (error) => logger.warn({ err: error }, 'postgres adapter connection lost'));
       client.on('end', () => {
         if (client.listenerCount('notification') === 0) return;
@@ -94,4 +95,20 @@ function broadcastInOrder<A extends { broadcast(packet: unknown, options: unknow
     return previous;
   };
   return adapter;
+}
+
+/**
+ * On the receiving node, the adapter fetches a large message from its attachments table before delivering it, but
+ * delivers a small one at once: the small message that followed a large one overtook it. Its notification
+ * handler runs here one notification after the other, in the order PostgreSQL sent them.
+ */
+function notificationsInOrder(client: pg.PoolClient): void {
+  const on = client.on.bind(client) as (event: string, listener: (...args: unknown[]) => unknown) => pg.PoolClient;
+  let previous: Promise<unknown> = Promise.resolve();
+  client.on = ((event: string, listener: (...args: unknown[]) => unknown) => {
+    if (event !== 'notification') return on(event, listener);
+    return on(event, (...args: unknown[]) => {
+      previous = previous.then(() => listener(...args)).catch(() => undefined);
+    });
+  }) as typeof client.on;
 }

@@ -1,8 +1,9 @@
 // Overlays must receive live events in seq order: they drop an event whose seq is not above the last one they
 // saw. With PostgreSQL the cluster adapter publishes every broadcast (NOTIFY, and an INSERT first for one over
-// 8000 bytes) before delivering it, to this node's sockets too; broadcasts made one after the other must not
-// overtake each other on the way. A module fires small rolls and large character updates (over the NOTIFY
-// limit) at once; the overlay on the same node sees every one, in order.
+// 8000 bytes) before delivering it, to this node's sockets too, and the other node fetches a large one from the
+// attachments table before delivering it: broadcasts made one after the other must not overtake each other on
+// either node. A module on node A fires small rolls and large character updates (over the NOTIFY limit) at
+// once; an overlay on A and one on B see every one, in order.
 import { randomBytes } from 'node:crypto';
 import {
   type InventoryItem,
@@ -38,11 +39,10 @@ const bag: InventoryItem[] = Array.from({ length: 60 }, (_, n) => ({
   uses: null,
 }));
 
-it('delivers overlay events in seq order with the PostgreSQL adapter, large and small mixed', async () => {
-  const node = await startTestServer(
-    { databaseUrl: database.url },
-    { clusterChannelPrefix: `tumulte_test_${randomBytes(4).toString('hex')}` },
-  );
+it('delivers overlay events in seq order with the PostgreSQL adapter, large and small mixed, on both nodes', async () => {
+  const prefix = `tumulte_test_${randomBytes(4).toString('hex')}`;
+  const node = await startTestServer({ databaseUrl: database.url }, { clusterChannelPrefix: prefix });
+  const nodeB = await startTestServer({ databaseUrl: database.url }, { clusterChannelPrefix: prefix });
   try {
     expect(node.server.cluster).toBe('postgres');
     const ownerId = node.server.firstRun?.accountId ?? '';
@@ -59,18 +59,23 @@ it('delivers overlay events in seq order with the PostgreSQL adapter, large and 
       'POST /api/overlays',
       201,
     );
-    const overlay = io(`${node.url}${NAMESPACES.overlay}`, {
-      transports: ['websocket'],
-      autoConnect: false,
-      reconnection: false,
-      forceNew: true,
-      auth: { token: link.url?.split('/').at(-1), protocolVersion: PROTOCOL_VERSION },
-    });
-    const seqs: number[] = [];
-    overlay.onAny((event: string, payload: { seq?: number }) => {
-      if (event !== OVERLAY_EVENTS.overlayState && typeof payload.seq === 'number') seqs.push(payload.seq);
-    });
-    await connect(overlay);
+    const overlays = await Promise.all(
+      [node.url, nodeB.url].map(async (url) => {
+        const socket = io(`${url}${NAMESPACES.overlay}`, {
+          transports: ['websocket'],
+          autoConnect: false,
+          reconnection: false,
+          forceNew: true,
+          auth: { token: link.url?.split('/').at(-1), protocolVersion: PROTOCOL_VERSION },
+        });
+        const seqs: number[] = [];
+        socket.onAny((event: string, payload: { seq?: number }) => {
+          if (event !== OVERLAY_EVENTS.overlayState && typeof payload.seq === 'number') seqs.push(payload.seq);
+        });
+        await connect(socket);
+        return { socket, seqs };
+      }),
+    );
 
     const big = characterUpdate(randal(1, bag), T0);
     expect(JSON.stringify(big).length).toBeGreaterThan(8_000);
@@ -85,12 +90,15 @@ it('delivers overlay events in seq order with the PostgreSQL adapter, large and 
     const acks = (await Promise.all(sends)) as Array<{ ok: boolean; seq?: number }>;
     expect(acks.every((ack) => ack.ok)).toBe(true);
     const last = Math.max(...acks.map((ack) => ack.seq ?? 0));
-    await vi.waitFor(() => expect(seqs.at(-1)).toBe(last), { timeout: 10_000, interval: 20 });
-    expect(seqs).toHaveLength(120);
-    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    overlay.disconnect();
+    for (const { socket, seqs } of overlays) {
+      await vi.waitFor(() => expect(seqs).toHaveLength(120), { timeout: 10_000, interval: 20 });
+      expect(seqs.at(-1)).toBe(last);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      socket.disconnect();
+    }
     module.socket.disconnect();
   } finally {
     await node.close();
+    await nodeB.close();
   }
 });
