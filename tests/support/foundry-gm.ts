@@ -222,6 +222,20 @@ export class FoundryGm {
     this.world.updateActor(actor, { 'system.attributes.hp.value': 1 + (this.hpFlip % 9) }, this.tab);
   }
 
+  /** Gives a player character `count` trinkets, so that its `character:update` weighs over 8 KB. */
+  giveTrinkets(index: number, count: number): void {
+    const actor = this.pcs[index % this.pcs.length];
+    if (!actor) throw new Error('no such character');
+    for (let n = 0; n < count; n += 1) {
+      this.world.createItem(actor, {
+        _id: `trinket${String(n).padStart(9, '0')}`,
+        name: `Trinket number ${n}, a curious thing found in the Phandelver mines`,
+        type: 'loot',
+        system: { quantity: 1 + n },
+      });
+    }
+  }
+
   /** Starts a combat of the three characters and the goblin. */
   startCombat(): FakeCombat {
     const combat = this.world.createCombat({ _id: 'combat0000000001' }, this.tab);
