@@ -89,8 +89,9 @@ export class ServerProcess {
         resolve();
       });
     });
-    for (;;) {
+    for (const startedAt = Date.now(); ; ) {
       if (exitCode !== null) throw new Error(`the server exited (${exitCode}) before answering:\n${this.text}`);
+      if (Date.now() - startedAt > 60_000) throw new Error(`the server did not answer /health:\n${this.text}`);
       try {
         const response = await fetch(`${this.url}/health`);
         if (response.status === 200) return;
