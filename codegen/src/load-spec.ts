@@ -15,8 +15,16 @@ export interface LoadedSpec {
 // Always reported for 3.0.0 documents: we pin 3.0.0 on purpose (Modelina stops there).
 const IGNORED_DIAGNOSTICS = new Set(['asyncapi-latest-version']);
 
-export async function loadSpec(path: string): Promise<LoadedSpec> {
-  const parser = new Parser({ ruleset: tumulteRuleset });
+export interface LoadOptions {
+  /**
+   * Apply the project's lint rules (default). A contract released before a rule existed is read with the
+   * AsyncAPI rules only, so a new rule never makes an old release unreadable.
+   */
+  readonly projectRules?: boolean;
+}
+
+export async function loadSpec(path: string, options: LoadOptions = {}): Promise<LoadedSpec> {
+  const parser = new Parser(options.projectRules === false ? {} : { ruleset: tumulteRuleset });
   const { document, diagnostics } = await fromFile(parser, path).parse();
   const file = relative(process.cwd(), path) || path;
   const problems: SpecProblem[] = diagnostics

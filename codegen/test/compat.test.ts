@@ -173,6 +173,16 @@ describe('contract compatibility gate', () => {
     expect(report.compatible).toBe(true);
   });
 
+  it('reads a released contract that predates a lint rule', async () => {
+    const old = await specVariant(MINI_SPEC, {
+      from: '          minimum: 1\n          maximum: 1000',
+      to: '          minimum: 1',
+    });
+    await expect(loadSpec(old)).rejects.toThrow();
+    const report = compareContracts(buildContractModel(await loadSpec(old, { projectRules: false })), base);
+    expect(report.changes.map((c) => c.message)).toContain('maximum lowered to 1000');
+  });
+
   it('the CLI exits 1 on a breaking change and 0 on an additive one', async () => {
     const cli = join(import.meta.dirname, '../src/compat-cli.ts');
     const run = (spec: string) =>
