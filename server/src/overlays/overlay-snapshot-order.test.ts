@@ -1,0 +1,83 @@
+// A campaign sync makes the server send overlays a fresh `overlay:state`. The snapshot is read from the
+// database after the sync's commit; live events committed meanwhile must not reach an overlay before it, or
+// the overlay (which replaces its state with every snapshot) would lose them behind an older snapshot.
+import { NAMESPACES, OVERLAY_EVENTS, PROTOCOL_VERSION, type VttInboundEventName } from '@tumulte/schemas';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApiToken } from '../accounts/accounts.js';
+import { expectSuccess } from '../test-support/contract-checks.js';
+import { campaignSync, d20Roll, randal, T0 } from '../test-support/fixtures.js';
+import { pair } from '../test-support/pairing-flow.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/postgres.js';
+import { connect, connectModule, startTestServer } from '../test-support/test-server.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
+  it('never sends a snapshot older than a live event it already sent', async () => {
+    const node = await startTestServer(dialect === 'postgres' ? { databaseUrl: database.url } : {});
+    try {
+      const ownerId = node.server.firstRun?.accountId ?? '';
+      const token = await node.server.store.transaction((tx) => createApiToken(tx, ownerId, 'api', 'order'));
+      const paired = await pair(node.server, token, ownerId, 'HS256');
+      const module = await connectModule(node.url, paired.sessionToken);
+      const link = expectSuccess(
+        await node.server.app.inject({
+          method: 'POST',
+          url: '/api/overlays',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { connectionId: paired.connectionId, label: 'order' },
+        }),
+        'POST /api/overlays',
+        201,
+      );
+      const socket = io(`${node.url}${NAMESPACES.overlay}`, {
+        transports: ['websocket'],
+        autoConnect: false,
+        reconnection: false,
+        forceNew: true,
+        auth: { token: link.url?.split('/').at(-1), protocolVersion: PROTOCOL_VERSION },
+      });
+      const received: { event: string; seq: number }[] = [];
+      socket.onAny((event: string, payload: { seq: number }) => received.push({ event, seq: payload.seq }));
+      await connect(socket);
+      await vi.waitFor(() => expect(received).toHaveLength(1));
+
+      // Syncs and rolls fired together, round after round: each sync's snapshot races the rolls behind it.
+      const sends: Array<Promise<unknown>> = [];
+      for (let round = 0; round < 20; round += 1) {
+        sends.push(
+          module.client.send(
+            'campaign:sync' as VttInboundEventName,
+            campaignSync([randal(12 - (round % 10))], null, T0 + round * 10) as never,
+          ),
+        );
+        for (let n = 0; n < 5; n += 1) {
+          sends.push(
+            module.client.send('dice:roll', d20Roll(2 + n, { rollId: `r-${round}-${n}` }, T0 + round * 10 + n + 1)),
+          );
+        }
+      }
+      const acks = (await Promise.all(sends)) as Array<{ ok: boolean; seq?: number }>;
+      expect(acks.every((ack) => ack.ok)).toBe(true);
+      const last = Math.max(...acks.map((ack) => ack.seq ?? 0));
+      await vi.waitFor(() => expect(Math.max(...received.map((r) => r.seq))).toBe(last), { timeout: 10_000 });
+      let highestLive = 0;
+      for (const { event, seq } of received) {
+        if (event === OVERLAY_EVENTS.overlayState)
+          expect(seq, JSON.stringify(received)).toBeGreaterThanOrEqual(highestLive);
+        else highestLive = Math.max(highestLive, seq);
+      }
+      socket.disconnect();
+      module.socket.disconnect();
+    } finally {
+      await node.close();
+    }
+  });
+});
