@@ -14,6 +14,7 @@ import {
   type JWTVerifyOptions,
   jwtVerify,
 } from 'jose';
+import { storableText } from '../store/storable-text.js';
 import type { PairingAlgorithm } from '../store/store.js';
 
 const claims = PairingTokenClaimsSchema.shape;
@@ -120,7 +121,7 @@ function checkClaims(payload: JWTPayload, header: ReturnType<typeof decodeProtec
   if (parsed.data.exp - parsed.data.iat > PAIRING_TOKEN.lifetimeSeconds + tolerance) {
     throw invalid(`A pairing token lives at most ${PAIRING_TOKEN.lifetimeSeconds} seconds.`);
   }
-  return parsed.data;
+  return storableText(parsed.data);
 }
 
 /** Verifies signature and claims; throws PAIRING_INVALID or PAIRING_EXPIRED. Does not check `jti` reuse. */

@@ -1,6 +1,7 @@
 // Registers an HTTP route of the contract (HTTP_ROUTES): method and path come from the contract, the body is
-// validated with the generated validator before the handler runs, the caller is authenticated as the route's
-// `auth` says, and the answer is checked against the contract's response schema before it leaves.
+// validated with the generated validator and made storable (storable-text.ts) before the handler runs, the caller
+// is authenticated as the route's `auth` says, and the answer is checked against the contract's response schema
+// before it leaves.
 import {
   HTTP_ROUTES,
   type HttpRequestBodies,
@@ -13,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken, type DashboardAuth } from '../auth/dashboard-auth.js';
 import type { RateLimit } from '../config.js';
 import type { Logger } from '../logger.js';
+import { storableText } from '../store/storable-text.js';
 import type { AccountRow, Store } from '../store/store.js';
 
 type Route<K extends HttpRouteKey> = (typeof HTTP_ROUTES)[K];
@@ -71,11 +73,11 @@ export function contractRoute<K extends HttpRouteKey>(
       if (definition.request) {
         const parsed = definition.request.safeParse(request.body);
         if (!parsed.success) throw validationError(`${key} body`, parsed.error);
-        body = parsed.data;
+        body = storableText(parsed.data);
       }
       const result = await handler({
         body: body as HttpRequestBodies[K],
-        params: (request.params ?? {}) as Record<string, string>,
+        params: storableText((request.params ?? {}) as Record<string, string>),
         account: account as RouteContext<K>['account'],
         bearer: bearer as RouteContext<K>['bearer'],
         request,

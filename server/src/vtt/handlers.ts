@@ -3,8 +3,8 @@
 import { type EventAck, VTT_EVENTS, type VttInboundEventName } from '@tumulte/schemas';
 import type { VttHandlers } from '@tumulte/schemas/server';
 import type { InboundEvent } from '../game/apply-event.js';
-import { storableText } from '../game/storable-text.js';
 import type { Metrics } from '../metrics.js';
+import { storableText } from '../store/storable-text.js';
 import type { WriteBatcher } from '../store/write-batcher.js';
 import type { VttSocket } from './socket-data.js';
 

@@ -1,11 +1,11 @@
 // Text PostgreSQL cannot hold (U+0000, lone surrogates) in contract-valid events: acknowledged and stored with
 // U+FFFD on both databases, instead of INTERNAL on PostgreSQL (found by the cross-package fuzz suite).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { characterFromRow } from '../game/apply-event.js';
 import { characterUpdate, diceRoll, randal } from '../test-support/fixtures.js';
 import { pair } from '../test-support/pairing-flow.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/postgres.js';
 import { connectModule, startTestServer } from '../test-support/test-server.js';
-import { characterFromRow } from './apply-event.js';
 import { storableText } from './storable-text.js';
 
 /** 199 letters and an emoji, cut at 200 UTF-16 units as a module clips names: a lone high surrogate at the end. */

@@ -1,7 +1,8 @@
 // Text both databases can hold. A contract-valid string may contain U+0000 or a lone UTF-16 surrogate (a name cut
 // in the middle of an emoji); PostgreSQL refuses both (text and jsonb), so such an event was answered INTERNAL
-// there — and retried by the module forever — while SQLite stored it. Every inbound value goes through here
-// first, so both stores keep U+FFFD in their place and acknowledge the event alike.
+// there — and retried by the module forever — while SQLite stored it; an HTTP body, path parameter or pairing
+// claim holding one was a 500. Every inbound value goes through here first (socket events, contract routes,
+// pairing claims), so both stores keep U+FFFD in their place and answer alike.
 //
 // Done on the JSON text, not by walking the value: payloads may nest thousands of levels deep (free-form
 // `extensions`), and JSON.stringify escapes exactly what is unstorable — U+0000 as \u0000 and a lone surrogate as
