@@ -48,6 +48,28 @@ describe('contract examples', () => {
   });
 });
 
+describe('record keys', () => {
+  // JSON.parse makes `__proto__` an own key, as a hostile client sends it. zod's record skips such a key where
+  // JSON Schema's propertyNames refuses it, so the generated validator checks it: both must refuse it.
+  const character = messages.find((m) => m.payloadSchema === 'CharacterUpdatePayload')?.examples[0]?.payload;
+  const records = {
+    'stats.abilities': (c: Record<string, Record<string, unknown>>) => c.stats as Record<string, unknown>,
+    'metadata.extensions': (c: Record<string, Record<string, unknown>>) => c.metadata as Record<string, unknown>,
+  };
+
+  it.each(Object.keys(records) as (keyof typeof records)[])('an own __proto__ key in %s fails zod and ajv', (path) => {
+    const payload = JSON.parse(JSON.stringify(character)) as { character: Record<string, Record<string, unknown>> };
+    const owner = records[path](payload.character);
+    const field = path.split('.')[1] as string;
+    owner[field] = JSON.parse('{"__proto__":{"value":10,"mod":0,"polluted":true}}');
+    expect(Object.hasOwn(owner[field] as object, '__proto__')).toBe(true);
+    expect(judge('CharacterUpdatePayload', payload)).toMatchObject({ zod: false, ajv: false });
+    // Without the hostile key the same payload passes both: the key alone is what they refuse.
+    owner[field] = {};
+    expect(judge('CharacterUpdatePayload', payload)).toMatchObject({ zod: true, ajv: true });
+  });
+});
+
 describe('published JSON Schemas', () => {
   it('every schema compiles under ajv strict mode', () => {
     for (const schema of publishedJsonSchemas()) {

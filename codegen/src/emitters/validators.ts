@@ -19,7 +19,24 @@ const literal = (value: unknown): string => JSON.stringify(value);
 const isRecord = (value: unknown): value is JsonSchema =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * zod's records skip an own `__proto__` key (it arrives as one from JSON.parse) where JSON Schema's
+ * `propertyNames` checks it: records with key rules go through this helper, so both refuse it alike.
+ */
+const KEYED_RECORD_HELPER = `/** A record whose keys are all checked, \`__proto__\` too (zod's record skips it). */
+function keyedRecord<K extends z.ZodType<string>, V extends z.ZodType>(keys: K, values: V) {
+  return z.preprocess((input, context) => {
+    if (typeof input === "object" && input !== null && Object.hasOwn(input, "__proto__") && !keys.safeParse("__proto__").success) {
+      context.addIssue({ code: "custom", message: "Invalid key in record", path: ["__proto__"], input });
+    }
+    return input;
+  }, z.record(keys, values));
+}`;
+
 class ZodWriter {
+  /** Whether a record with key rules was written (the output then needs KEYED_RECORD_HELPER). */
+  usesKeyedRecord = false;
+
   constructor(
     private readonly schemas: ReadonlyMap<string, JsonSchema>,
     private readonly mode: ValidatorMode,
@@ -181,9 +198,10 @@ class ZodWriter {
       return `${factory}({ ${fields.join(', ')} })`;
     }
     if (additional === false) return this.mode === 'strict' ? 'z.strictObject({})' : 'z.looseObject({})';
-    const names = isRecord(schema.propertyNames) ? this.string(schema.propertyNames) : 'z.string()';
     const values = isRecord(additional) ? this.write(additional, `${path}.additionalProperties`) : 'z.unknown()';
-    return `z.record(${names}, ${values})`;
+    if (!isRecord(schema.propertyNames)) return `z.record(z.string(), ${values})`;
+    this.usesKeyedRecord = true;
+    return `keyedRecord(${this.string(schema.propertyNames)}, ${values})`;
   }
 }
 
@@ -198,5 +216,6 @@ export function emitValidators(model: ContractModel, mode: ValidatorMode): strin
     mode === 'strict'
       ? '// Strict validators: unknown properties are errors. The server validates what it receives with these.'
       : '// Tolerant validators: unknown properties are kept and ignored. Clients read what the server sends with these,\n// so a server that adds a field does not break older clients.';
-  return [intro, 'import { z } from "zod";', ...lines].join('\n\n');
+  const helpers = writer.usesKeyedRecord ? [KEYED_RECORD_HELPER] : [];
+  return [intro, 'import { z } from "zod";', ...helpers, ...lines].join('\n\n');
 }
