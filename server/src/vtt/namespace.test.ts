@@ -296,6 +296,46 @@ describe('limits', () => {
     }
   });
 
+  it('shares the budget between the sockets of one connection: a second socket or a reconnect adds nothing', async () => {
+    const limited = await startTestServer({ limits: { eventsPerSecond: 0, eventsBurst: 4 } });
+    try {
+      const paired = await pair(
+        limited.server,
+        limited.ownerToken ?? '',
+        limited.server.firstRun?.accountId ?? '',
+        'HS256',
+      );
+      const first = await connectModule(limited.url, paired.sessionToken);
+      const second = await connectModule(limited.url, paired.sessionToken);
+      track(first.socket);
+      track(second.socket);
+      const acks = await Promise.all(
+        [first, second, first, second, first, second].map(({ client }, i) => client.emit.diceRoll(d20Roll(i + 2))),
+      );
+      expect(acks.filter((ack) => ack.ok)).toHaveLength(4);
+      first.socket.disconnect();
+      second.socket.disconnect();
+      const again = await connectModule(limited.url, paired.sessionToken);
+      track(again.socket);
+      expect(await again.client.emit.diceRoll(d20Roll(9))).toMatchObject({
+        ok: false,
+        error: { code: 'RATE_LIMITED' },
+      });
+      // Another connection has its own budget.
+      const other = await pair(
+        limited.server,
+        limited.ownerToken ?? '',
+        limited.server.firstRun?.accountId ?? '',
+        'HS256',
+      );
+      const otherModule = await connectModule(limited.url, other.sessionToken);
+      track(otherModule.socket);
+      expect(await otherModule.client.emit.diceRoll(d20Roll(10))).toMatchObject({ ok: true });
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('refuses an event over the size limit with PAYLOAD_TOO_LARGE, and closes on a frame over the transport limit', async () => {
     const paired = await newModule();
     const { socket, client } = await connectModule(ts.url, paired.sessionToken);

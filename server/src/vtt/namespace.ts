@@ -16,7 +16,7 @@ import { createVttHandlers } from './handlers.js';
 import { vttHandshake } from './handshake.js';
 import { startHeartbeat } from './heartbeat.js';
 import { payloadSizeLimit } from './payload-size.js';
-import { TokenBucket } from './rate-limiter.js';
+import { ConnectionRateLimits } from './rate-limiter.js';
 import { connectionRoom, type VttNs, type VttSocket } from './socket-data.js';
 
 export interface VttNamespaceDeps {
@@ -91,10 +91,12 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
 
   namespace.use(vttHandshake({ store, sessions: deps.sessions, metrics, logger }));
 
+  const rateLimits = new ConnectionRateLimits(config.limits.eventsPerSecond, config.limits.eventsBurst);
+
   namespace.on('connection', (socket: VttSocket) => {
     const { connectionId } = socket.data;
     const log = logger.child({ connectionId, socketId: socket.id });
-    const bucket = new TokenBucket(config.limits.eventsPerSecond, config.limits.eventsBurst);
+    const bucket = rateLimits.acquire(connectionId);
     // Registered synchronously, before any packet of this socket can be read. The size check runs first.
     socket.use(
       payloadSizeLimit(config.limits.maxPayloadBytes, (event) => {
@@ -137,6 +139,7 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
     socket.on('disconnect', (reason) => {
       stopHeartbeat();
       clearTimeout(expiry);
+      rateLimits.release(connectionId);
       metrics.vttSockets.dec();
       log.info({ reason }, 'module disconnected');
       deps.onPresenceChange?.(connectionId);
