@@ -26,7 +26,7 @@ const pairing = await createPairing({ world, moduleVersion: '1.0.0' });
 console.log(`PAIRING_URL ${serverUrl}/pair#${pairing.token}`);
 log(`open the link above in the Tumulte dashboard and check the code ${pairing.code}`);
 
-const tokens = await waitForTokens(serverUrl, pairing.token);
+const tokens = await waitForTokens(serverUrl, pairing);
 log(`paired: connection ${tokens.connectionId}`);
 
 const session = new VttSession({ serverUrl, credentials: { ...tokens, privateKey: pairing.privateKey }, world, log });

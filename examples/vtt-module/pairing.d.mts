@@ -11,10 +11,10 @@ export interface PairingWorld {
 export function createPairing(options: {
   world: PairingWorld;
   moduleVersion: string;
-}): Promise<{ token: string; code: string; privateKey: CryptoKey }>;
+}): Promise<{ token: string; code: string; privateKey: CryptoKey; verifier: string }>;
 export function waitForTokens(
   serverUrl: string,
-  pairingToken: string,
+  pairing: { token: string; verifier: string },
   options?: { signal?: AbortSignal },
 ): Promise<{
   status: 'paired';

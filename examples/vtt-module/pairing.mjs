@@ -13,6 +13,8 @@ function pairingCode() {
 export async function createPairing({ world, moduleVersion }) {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const code = pairingCode();
+  // The link is shown on stream: only who holds this verifier may collect the tokens (PKCE's S256).
+  const verifier = randomBytes(32).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({
     pairing_code: code,
@@ -22,6 +24,7 @@ export async function createPairing({ world, moduleVersion }) {
     gm_name: world.gmName,
     module_version: moduleVersion,
     nonce: randomBytes(16).toString('base64url'),
+    wait_challenge: createHash('sha256').update(verifier).digest('base64url'),
   })
     .setProtectedHeader({ alg: 'ES256', typ: 'tumulte-pairing+jwt', jwk: await exportJWK(publicKey) })
     .setSubject('vtt:foundry')
@@ -31,7 +34,7 @@ export async function createPairing({ world, moduleVersion }) {
     .setExpirationTime(now + PAIRING_LIFETIME_S)
     .setJti(randomUUID())
     .sign(privateKey);
-  return { token, code, privateKey };
+  return { token, code, privateKey, verifier };
 }
 
 async function json(response) {
@@ -44,11 +47,16 @@ async function json(response) {
   return body;
 }
 
-/** Long-polls `GET /vtt/pair/wait` until the streamer confirms; resolves with the first tokens. */
-export async function waitForTokens(serverUrl, pairingToken, { signal } = {}) {
+/** Long-polls `POST /vtt/pair/wait` with the verifier until the streamer confirms; resolves with the tokens. */
+export async function waitForTokens(serverUrl, { token, verifier }, { signal } = {}) {
   for (;;) {
     const body = await json(
-      await fetch(`${serverUrl}/vtt/pair/wait`, { headers: { authorization: `Bearer ${pairingToken}` }, signal }),
+      await fetch(`${serverUrl}/vtt/pair/wait`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ verifier }),
+        signal,
+      }),
     );
     if (body.status === 'paired') return body;
   }

@@ -6,7 +6,7 @@ import type * as T from "./types.js";
 import * as V from "./validators.js";
 
 /** The protocol version this package speaks (`info.version` of asyncapi.yaml). */
-export const PROTOCOL_VERSION = "1.0.0";
+export const PROTOCOL_VERSION = "1.1.0";
 /** Its major: a server serves the majors it supports and refuses others with PROTOCOL_UNSUPPORTED. */
 export const PROTOCOL_MAJOR = 1;
 

@@ -42,9 +42,21 @@ export const HTTP_ROUTES = {
     responses: { 201: V.PairingConfirmedSchema },
   },
   /**
-   * Wait for the streamer to confirm (long poll).
+   * Wait for the streamer to confirm (long poll), proving the token is yours.
    *
-   * The module calls it with `Authorization Bearer <pairing token>`; the server answers `pending` after up to 25 seconds, or `paired` with the tokens once (and only once) the streamer confirmed.
+   * The module calls it with `Authorization Bearer <pairing token>` and the `verifier` of the token's `wait_challenge`; the server answers `pending` after up to 25 seconds, or `paired` with the tokens once (and only once) the streamer confirmed. A wrong verifier, or a token without `wait_challenge`, is refused with `PAIRING_INVALID`.
+   */
+  "POST /vtt/pair/wait": {
+    method: "POST",
+    path: "/vtt/pair/wait",
+    auth: "pairing",
+    request: V.PairingWaitRequestSchema,
+    responses: { 200: V.PairingWaitResultSchema },
+  },
+  /**
+   * Wait for the streamer to confirm (long poll), protocol 1.0.
+   *
+   * For pairing tokens without `wait_challenge` (protocol 1.0 modules), which anyone holding the token can collect; a token with a `wait_challenge` is refused here with `PAIRING_INVALID` and waits on `POST /vtt/pair/wait`. The module calls it with `Authorization Bearer <pairing token>`; the server answers `pending` after up to 25 seconds, or `paired` with the tokens once (and only once) the streamer confirmed.
    */
   "GET /vtt/pair/wait": {
     method: "GET",
@@ -261,6 +273,7 @@ export type HttpRouteKey = keyof typeof HTTP_ROUTES;
 export interface HttpRequestBodies {
   "POST /vtt/pair/preview": T.PairingTokenRequest;
   "POST /vtt/pair": T.PairingTokenRequest;
+  "POST /vtt/pair/wait": T.PairingWaitRequest;
   "GET /vtt/pair/wait": never;
   "POST /vtt/refresh-token": T.TokenRefreshRequest;
   "GET /vtt/connections": never;
@@ -288,6 +301,7 @@ export interface HttpRequestBodies {
 export interface HttpResponseBodies {
   "POST /vtt/pair/preview": T.PairingPreview;
   "POST /vtt/pair": T.PairingConfirmed;
+  "POST /vtt/pair/wait": T.PairingWaitResult;
   "GET /vtt/pair/wait": T.PairingWaitResult;
   "POST /vtt/refresh-token": T.SessionTokens;
   "GET /vtt/connections": T.ConnectionList;

@@ -112,6 +112,7 @@ export interface TypeConformance {
   PairingSecret: Assert<MutuallyAssignable<z.output<typeof V.PairingSecretSchema>, T.PairingSecret>>;
   PairingTokenClaims: Assert<MutuallyAssignable<z.output<typeof V.PairingTokenClaimsSchema>, T.PairingTokenClaims>>;
   PairingTokenRequest: Assert<MutuallyAssignable<z.output<typeof V.PairingTokenRequestSchema>, T.PairingTokenRequest>>;
+  PairingWaitRequest: Assert<MutuallyAssignable<z.output<typeof V.PairingWaitRequestSchema>, T.PairingWaitRequest>>;
   PairingWaitResult: Assert<MutuallyAssignable<z.output<typeof V.PairingWaitResultSchema>, T.PairingWaitResult>>;
   Poll: Assert<MutuallyAssignable<z.output<typeof V.PollSchema>, T.Poll>>;
   PollCreateRequest: Assert<MutuallyAssignable<z.output<typeof V.PollCreateRequestSchema>, T.PollCreateRequest>>;

@@ -953,6 +953,13 @@ export interface PairingTokenClaims {
   exp: number;
   nonce: string;
   jti: string;
+  /**
+   * Since 1.1. The base64url SHA-256 of a random `verifier` the module keeps to itself (as PKCE's
+   * `S256` code challenge, RFC 7636). The pairing link is shown on stream, so anyone may read the token;
+   * with a challenge, only who holds the verifier collects the tokens (`POST /vtt/pair/wait`). A token
+   * without one can still be collected by its bearer alone (`GET /vtt/pair/wait`, protocol 1.0).
+   */
+  wait_challenge?: string;
 }
 
 /**
@@ -960,6 +967,15 @@ export interface PairingTokenClaims {
  */
 export interface PairingTokenRequest {
   pairingToken: string;
+}
+
+/**
+ * The module's proof that it made the pairing token: the `verifier` whose base64url SHA-256 is the token's
+ * `wait_challenge` (43 to 128 characters of `A-Z a-z 0-9 - . _ ~`, as a PKCE code verifier; 32 random bytes
+ * in base64url are 43).
+ */
+export interface PairingWaitRequest {
+  verifier: string;
 }
 
 export type PairingWaitResult = PairingPending | PairingComplete;
@@ -1162,7 +1178,7 @@ export interface ServerLimits {
    */
   maxPayloadBytes: number;
   /**
-   * Sustained events per second a connection may send before `RATE_LIMITED`.
+   * Sustained events per second a connection may send before `RATE_LIMITED`, counted over all its sockets together (a second socket or a reconnect does not add to it).
    */
   eventsPerSecond: number;
   /**

@@ -3,6 +3,24 @@
 
 import { z } from "zod";
 
+/** A record whose keys are all checked, `__proto__` too (zod's record skips it). */
+function keyedRecord<K extends z.ZodType<string>, V extends z.ZodType>(keys: K, values: V) {
+  return z.preprocess(
+    (input, context) => {
+      if (
+        typeof input === "object" &&
+        input !== null &&
+        Object.hasOwn(input, "__proto__") &&
+        !keys.safeParse("__proto__").success
+      ) {
+        context.addIssue({ code: "custom", message: "Invalid key in record", path: ["__proto__"], input });
+      }
+      return input;
+    },
+    z.record(keys, values),
+  );
+}
+
 export const AbilityScoreSchema = z.strictObject({ value: z.number().nullable(), mod: z.number() });
 
 /** `owner` set up the server and can add accounts; `streamer` owns its own connections. */
@@ -75,9 +93,10 @@ export const AckSuccessSchema = z.strictObject({
 export const CharacterMetadataSchema = z.strictObject({
   system: z.string().min(1).max(64),
   systemVersion: z.string().max(64),
-  extensions: z
-    .record(z.string().regex(new RegExp("^[a-zA-Z][a-zA-Z0-9_-]{0,63}$", "u")), z.record(z.string(), z.unknown()))
-    .exactOptional(),
+  extensions: keyedRecord(
+    z.string().regex(new RegExp("^[a-zA-Z][a-zA-Z0-9_-]{0,63}$", "u")),
+    z.record(z.string(), z.unknown()),
+  ).exactOptional(),
 });
 
 /** A name shown to people. Plain text, never HTML. */
@@ -99,7 +118,7 @@ export const HitPointsSchema = z.strictObject({
 export const CharacterStatsSchema = z.strictObject({
   hp: HitPointsSchema,
   ac: z.number().nullable(),
-  abilities: z.record(z.string().regex(new RegExp("^[a-z][a-z0-9_-]{0,31}$", "u")), AbilityScoreSchema),
+  abilities: keyedRecord(z.string().regex(new RegExp("^[a-z][a-z0-9_-]{0,31}$", "u")), AbilityScoreSchema),
   level: z.int().gte(0).lte(1000).nullable(),
   classes: z.array(CharacterClassSchema).max(20),
 });
@@ -558,12 +577,22 @@ export const PairingTokenClaimsSchema = z.strictObject({
   exp: z.int().gte(0).lte(9007199254740991),
   nonce: z.string().min(16).max(128),
   jti: z.string().min(16).max(128),
+  wait_challenge: z.string().regex(new RegExp("^[A-Za-z0-9_-]{43}$", "u")).exactOptional(),
 });
 
 /** A pairing token, as pasted by the streamer (the token or the whole pairing URL). */
 export const PairingTokenRequestSchema = z.strictObject({ pairingToken: z.string().min(1).max(8192) });
 
-/** What `GET /vtt/pair/wait` answers to the module waiting with its pairing token. */
+/**
+ * The module's proof that it made the pairing token: the `verifier` whose base64url SHA-256 is the token's
+ * `wait_challenge` (43 to 128 characters of `A-Z a-z 0-9 - . _ ~`, as a PKCE code verifier; 32 random bytes
+ * in base64url are 43).
+ */
+export const PairingWaitRequestSchema = z.strictObject({
+  verifier: z.string().min(43).max(128).regex(new RegExp("^[A-Za-z0-9._~-]{43,128}$", "u")),
+});
+
+/** What `POST /vtt/pair/wait` (or `GET` for a token without `wait_challenge`) answers to the module waiting with its pairing token. */
 export const PairingWaitResultSchema = z.discriminatedUnion("status", [PairingPendingSchema, PairingCompleteSchema]);
 
 /** A poll as its streamer sees it in the dashboard. */

@@ -1,11 +1,18 @@
 // Pairing tokens and refresh proofs (DESIGN §4): ES256 with a WebCrypto key pair whose private half never leaves
 // IndexedDB, the public JWK in the header, the contract's PairingTokenClaims.
+import { createHash } from 'node:crypto';
 import { PairingTokenClaimsSchema } from '@tumulte/schemas';
 import { IDBFactory } from 'fake-indexeddb';
 import { base64url, calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, exportJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { IndexedDbKeyStore, LocalStorageKeyStore, openKeyStore } from '../src/lib/key-store.js';
-import { createPairingTicket, createRefreshProof, pairingUrl, refreshTokenHash } from '../src/lib/pairing-token.js';
+import {
+  createPairingTicket,
+  createRefreshProof,
+  type PairingTicket,
+  pairingUrl,
+  refreshTokenHash,
+} from '../src/lib/pairing-token.js';
 import { MemoryStorage } from './sim/runtime.js';
 
 const identity = {
@@ -15,6 +22,16 @@ const identity = {
   gmName: 'Gamemaster',
   moduleVersion: '1.0.0',
 };
+
+/** The token commits to a verifier it does not reveal: the link shown on stream cannot collect the tokens. */
+function expectWaitChallenge(ticket: PairingTicket): void {
+  expect(ticket.waitVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(ticket.claims.wait_challenge).toBe(createHash('sha256').update(ticket.waitVerifier).digest('base64url'));
+  const payload = JSON.parse(Buffer.from(ticket.token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  expect(payload.wait_challenge).toBe(ticket.claims.wait_challenge);
+  expect(ticket.token).not.toContain(ticket.waitVerifier);
+  expect(ticket.url).not.toContain(ticket.waitVerifier);
+}
 
 describe('pairing token', () => {
   it('is an ES256 JWT with the contract claims, typ and the public JWK in its header', async () => {
@@ -49,6 +66,7 @@ describe('pairing token', () => {
     // The URL the dashboard accepts: the token in the fragment.
     expect(ticket.url).toBe(`http://127.0.0.1:3000/pair#${ticket.token}`);
     expect(pairingUrl('https://tumulte.app', 'x.y.z')).toBe('https://tumulte.app/pair#x.y.z');
+    expectWaitChallenge(ticket);
   });
 
   it('two tickets differ in code, nonce and jti', async () => {
@@ -81,6 +99,7 @@ describe('HS256 pairing token (no WebCrypto)', () => {
     expect(PairingTokenClaimsSchema.safeParse(payload).success).toBe(true);
     expect(ticket).toMatchObject({ algorithm: 'HS256', keyPair: null, thumbprint: null });
     expect(ticket.url).toBe(`http://192.168.1.20:3000/pair#${ticket.token}`);
+    expectWaitChallenge(ticket);
   });
 });
 

@@ -11,7 +11,7 @@ const en = loadLang('en');
 const t = (key: string, data: Record<string, string | number> = {}) =>
   (en[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(data[name]));
 
-/** One `GET /vtt/pair/wait` the module made: its pairing token and its abort signal. */
+/** One `POST /vtt/pair/wait` the module made: its pairing token and its abort signal. */
 interface WaitRequest {
   readonly token: string;
   readonly signal: AbortSignal | null;

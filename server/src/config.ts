@@ -32,7 +32,7 @@ export interface ServerConfig {
   readonly rateLimits: {
     /** POST /vtt/pair/preview and POST /vtt/pair. */
     readonly pairing: RateLimit;
-    /** GET /vtt/pair/wait. */
+    /** /vtt/pair/wait (POST, and GET for 1.0 tokens), each. */
     readonly pairingWait: RateLimit;
     /** POST /vtt/refresh-token. */
     readonly refresh: RateLimit;
@@ -41,7 +41,7 @@ export interface ServerConfig {
     /** POST /api/public/polls/:id/votes. */
     readonly vote: RateLimit;
   };
-  /** How long GET /vtt/pair/wait holds a request before answering `pending`. */
+  /** How long /vtt/pair/wait holds a request before answering `pending`. */
   readonly pairingWaitMs: number;
   /** Lifetime of a module's session token. */
   readonly sessionTtlSeconds: number;

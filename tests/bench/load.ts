@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createPairing } from '@tumulte/example-vtt-module/pairing.mjs';
+import { createPairing, waitForTokens } from '@tumulte/example-vtt-module/pairing.mjs';
 import { type DiceRollPayload, PROTOCOL_VERSION } from '@tumulte/schemas';
 import { io, type Socket } from 'socket.io-client';
 
@@ -71,11 +71,9 @@ export async function pairModule(server: ServerProcess): Promise<ModuleCredentia
     world: { id: worldId, name: 'Bench world', gmUserId: 'gm', gmName: 'GM' },
     moduleVersion: '1.0.0',
   });
-  const waiting = api(server, 'GET', '/vtt/pair/wait', undefined, pairing.token);
   await api(server, 'POST', '/vtt/pair', { pairingToken: pairing.token });
-  let tokens = await waiting;
-  while (tokens.status !== 'paired') tokens = await api(server, 'GET', '/vtt/pair/wait', undefined, pairing.token);
-  return { worldId, connectionId: String(tokens.connectionId), sessionToken: String(tokens.sessionToken) };
+  const tokens = await waitForTokens(server.url, pairing);
+  return { worldId, connectionId: tokens.connectionId, sessionToken: tokens.sessionToken };
 }
 
 /** An overlay token for the connection (one link serves any number of overlays). */

@@ -1,10 +1,8 @@
 // A VTT module's side of the protocol, for the fuzz suites: pair through the dashboard API (ES256 pairing token
 // signed like the Foundry module signs it), connect to /vtt with the session token, and send events raw — no
 // client-side validation, so hostile payloads reach the server as an attacker would send them.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { type PairingComplete, type PairingConfirmed, PROTOCOL_VERSION } from '@tumulte/schemas';
-import { PAIRING_TOKEN } from '@tumulte/server';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createPairing, waitForTokens } from '@tumulte/example-vtt-module/pairing.mjs';
+import { type PairingConfirmed, PROTOCOL_VERSION } from '@tumulte/schemas';
 import { io, type Socket } from 'socket.io-client';
 
 export interface PairedModule {
@@ -20,38 +18,20 @@ async function json<T>(response: Response, expected: number): Promise<T> {
 
 /** Pairs a new module for world `worldId` with the account of `ownerToken` (confirm, then collect the tokens). */
 export async function pairModule(baseUrl: string, ownerToken: string, worldId: string): Promise<PairedModule> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const now = Math.floor(Date.now() / 1000);
-  const pairingToken = await new SignJWT({
-    pairing_code: 'FUZZ-TEST',
-    world_id: worldId,
-    world_name: 'Fuzzed world',
-    gm_user_id: 'gmUser0000000001',
-    gm_name: 'Gamemaster',
-    module_version: '1.0.0',
-    nonce: randomBytes(16).toString('base64url'),
-  })
-    .setProtectedHeader({ alg: 'ES256', typ: PAIRING_TOKEN.typ, jwk: await exportJWK(publicKey) })
-    .setSubject(PAIRING_TOKEN.subject)
-    .setAudience(PAIRING_TOKEN.audience)
-    .setIssuer(PAIRING_TOKEN.issuer)
-    .setIssuedAt(now)
-    .setExpirationTime(now + PAIRING_TOKEN.lifetimeSeconds)
-    .setJti(randomUUID())
-    .sign(privateKey);
+  // Signed as the example module signs it (ES256, with a wait_challenge).
+  const pairing = await createPairing({
+    world: { id: worldId, name: 'Fuzzed world', gmUserId: 'gmUser0000000001', gmName: 'Gamemaster' },
+    moduleVersion: '1.0.0',
+  });
   const confirmed = await json<PairingConfirmed>(
     await fetch(`${baseUrl}/vtt/pair`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ pairingToken }),
+      body: JSON.stringify({ pairingToken: pairing.token }),
     }),
     201,
   );
-  const complete = await json<PairingComplete>(
-    await fetch(`${baseUrl}/vtt/pair/wait`, { headers: { authorization: `Bearer ${pairingToken}` } }),
-    200,
-  );
-  if (complete.status !== 'paired') throw new Error(`pairing not completed: ${JSON.stringify(complete)}`);
+  const complete = await waitForTokens(baseUrl, pairing);
   return { connectionId: confirmed.connectionId, sessionToken: complete.sessionToken };
 }
 

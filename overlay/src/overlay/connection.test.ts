@@ -1,5 +1,5 @@
 // @vitest-environment node
-import type { OverlayRoll } from '@tumulte/schemas';
+import { type OverlayRoll, PROTOCOL_VERSION } from '@tumulte/schemas';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { character, roll } from '../../test/fixtures';
 import { type FakeOverlayServer, startFakeOverlayServer } from '../../test/harness/overlay-server';
@@ -32,7 +32,7 @@ describe('overlay connection (real Socket.IO on 127.0.0.1)', () => {
     const { store, rolls } = storeWithRolls();
     connection = connectOverlay({ token: TOKEN, store, origin: server.origin });
     await vi.waitFor(() => expect(store.state.ready).toBe(true));
-    expect(server.handshakes[0]).toEqual({ token: TOKEN, protocolVersion: '1.0.0' });
+    expect(server.handshakes[0]).toEqual({ token: TOKEN, protocolVersion: PROTOCOL_VERSION });
     expect(connection.status.value).toBe('live');
     expect(store.state.characters.map((entry) => entry.name)).toEqual(['Randal']);
 
@@ -57,7 +57,7 @@ describe('overlay connection (real Socket.IO on 127.0.0.1)', () => {
     server.state.characters = [character('b', 'Morgana')];
     server.state.seq = 20;
     await vi.waitFor(() => expect(store.state.seq).toBe(20));
-    expect(server.handshakes.at(-1)).toEqual({ token: TOKEN, protocolVersion: '1.0.0', lastSeq: 8 });
+    expect(server.handshakes.at(-1)).toEqual({ token: TOKEN, protocolVersion: PROTOCOL_VERSION, lastSeq: 8 });
     expect(store.state.characters.map((entry) => entry.name)).toEqual(['Morgana']);
     expect(connection.status.value).toBe('live');
   });

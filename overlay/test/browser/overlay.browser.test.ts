@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { PROTOCOL_VERSION } from '@tumulte/schemas';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { character, combat, combatant, HOSTILE_NAME, poll, roll } from '../fixtures';
@@ -150,7 +151,7 @@ describe('overlay page in Chromium', { timeout: 30_000 }, () => {
     server.disconnectAll();
     await expect.poll(() => page.locator('.party__member').count(), WAIT).toBe(1);
     expect(Number.parseFloat(await hpWidth('randal'))).toBeCloseTo((11 / 12) * 100, 2);
-    expect(server.handshakes.at(-1)).toMatchObject({ token: TOKEN, protocolVersion: '1.0.0' });
+    expect(server.handshakes.at(-1)).toMatchObject({ token: TOKEN, protocolVersion: PROTOCOL_VERSION });
     expect(typeof server.handshakes.at(-1)?.lastSeq).toBe('number');
   });
 

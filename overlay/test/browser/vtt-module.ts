@@ -24,6 +24,8 @@ export interface PairingTicket {
   readonly url: string;
   /** The short code the streamer compares. */
   readonly code: string;
+  /** The secret behind the token's `wait_challenge`, that only the module holds. */
+  readonly waitVerifier: string;
 }
 
 type CreatePairingTicket = (
@@ -72,7 +74,7 @@ export async function modulePairingTicket(serverUrl: string, hs256Secret?: strin
   );
 }
 
-/** The module's long poll on `GET /vtt/pair/wait`, until the streamer confirmed in the dashboard. */
+/** The module's long poll on `POST /vtt/pair/wait`, until the streamer confirmed in the dashboard. */
 export async function waitForPairing(
   serverUrl: string,
   ticket: PairingTicket,
@@ -80,9 +82,12 @@ export async function waitForPairing(
 ): Promise<PairingComplete> {
   while (!signal.aborted) {
     const response = await fetch(`${serverUrl}/vtt/pair/wait`, {
-      headers: { authorization: `Bearer ${ticket.token}` },
+      method: 'POST',
+      headers: { authorization: `Bearer ${ticket.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ verifier: ticket.waitVerifier }),
       signal,
     });
+    if (!response.ok) throw new Error(`pairing wait answered ${response.status}: ${await response.text()}`);
     const body = tolerant.PairingWaitResultSchema.parse(await response.json());
     if (body.status === 'paired') return body as PairingComplete;
   }

@@ -26,6 +26,11 @@ export interface PairingTicket {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly claims: PairingTokenClaims;
+  /**
+   * The secret behind the token's `wait_challenge`: only who holds it collects the tokens, so a viewer who
+   * copies the link from the stream gets nothing. Kept in memory, never shown.
+   */
+  readonly waitVerifier: string;
   readonly algorithm: 'ES256' | 'HS256';
   /** The module's key pair (ES256), or null (HS256). */
   readonly keyPair: ModuleKeyPair | null;
@@ -84,6 +89,7 @@ export async function createPairingTicket(
 ): Promise<PairingTicket> {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + PAIRING_TTL_SECONDS;
+  const waitVerifier = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
   const claims: PairingTokenClaims = {
     sub: 'vtt:foundry',
     aud: 'tumulte:api',
@@ -98,8 +104,17 @@ export async function createPairingTicket(
     exp,
     nonce: base64url.encode(crypto.getRandomValues(new Uint8Array(18))),
     jti: base64url.encode(crypto.getRandomValues(new Uint8Array(18))),
+    // PKCE's S256 (RFC 7636); plain-JS SHA-256, as HS256 pairing works without WebCrypto.
+    wait_challenge: base64url.encode(sha256(utf8(waitVerifier))),
   };
-  const common = { url: '', code: claims.pairing_code, issuedAt: iat * 1000, expiresAt: exp * 1000, claims };
+  const common = {
+    url: '',
+    code: claims.pairing_code,
+    issuedAt: iat * 1000,
+    expiresAt: exp * 1000,
+    claims,
+    waitVerifier,
+  };
   if (signer.kind === 'HS256') {
     const token = signHs256({ alg: 'HS256', typ: 'tumulte-pairing+jwt' }, { ...claims }, signer.secret);
     return { ...common, token, url: pairingUrl(serverUrl, token), algorithm: 'HS256', keyPair: null, thumbprint: null };

@@ -41,9 +41,10 @@ export interface PairingState {
 
 /**
  * One pairing attempt, the module side of DESIGN §4: a fresh key pair and a signed pairing token shown as URL,
- * QR code and short code; meanwhile a long poll on `GET /vtt/pair/wait` (Bearer <pairing token>) until the
- * streamer confirms in the dashboard. It keeps waiting when the dialog closes (the tokens are given once) and
- * stops at expiry, on `regenerate()`, `changeSecret()` or `dispose()`.
+ * QR code and short code; meanwhile a long poll on `POST /vtt/pair/wait` (Bearer <pairing token>, with the
+ * verifier of its `wait_challenge`) until the streamer confirms in the dashboard. It keeps waiting when the
+ * dialog closes (the tokens are given once) and stops at expiry, on `regenerate()`, `changeSecret()` or
+ * `dispose()`.
  */
 export class PairingSession {
   private state: PairingState = { status: 'creating', ticket: null, error: null };
@@ -142,7 +143,7 @@ export class PairingSession {
 
   private async wait(ticket: PairingTicket, serverUrl: string, signal: AbortSignal, generation: number): Promise<void> {
     const backoff = new Backoff(this.browser.random, { initialMs: 1_000, maxMs: 10_000 });
-    const route = HTTP_ROUTES['GET /vtt/pair/wait'];
+    const route = HTTP_ROUTES['POST /vtt/pair/wait'];
     while (!signal.aborted && generation === this.generation) {
       if (this.browser.now() >= ticket.expiresAt) {
         this.set({ status: 'expired', ticket, error: null });
@@ -153,7 +154,12 @@ export class PairingSession {
         const result = await requestJson(
           this.browser.fetch,
           serverUrlFor(serverUrl, route.path),
-          { method: 'GET', headers: { authorization: `Bearer ${ticket.token}` }, signal },
+          {
+            method: route.method,
+            headers: { authorization: `Bearer ${ticket.token}` },
+            body: { verifier: ticket.waitVerifier },
+            signal,
+          },
           tolerant.PairingWaitResultSchema,
         );
         if (generation !== this.generation) return;

@@ -6,6 +6,7 @@ import type { PairingComplete, PairingConfirmed, PairingPreview, PairingWaitResu
 import { ProtocolError } from '@tumulte/schemas';
 import { ulid } from 'ulid';
 import { peekPairingToken, type VerifiedPairing, verifyPairingToken } from '../auth/pairing-tokens.js';
+import { safeEqual, sha256Base64Url } from '../auth/secrets.js';
 import { toJson } from '../store/json.js';
 import type { AccountRow, Store } from '../store/store.js';
 import type { TokenService } from './token-service.js';
@@ -94,9 +95,14 @@ export class PairingService {
     return { connectionId, worldId: claims.world_id, worldName: claims.world_name };
   }
 
-  /** GET /vtt/pair/wait: `pending` after up to `waitMs`, or the tokens once the streamer confirmed. */
-  async wait(token: string, signal?: AbortSignal): Promise<PairingWaitResult> {
+  /**
+   * The module's long poll: `pending` after up to `waitMs`, or the tokens once the streamer confirmed.
+   * `verifier` is the secret behind the token's `wait_challenge` (POST /vtt/pair/wait); `null` is the 1.0 wait
+   * (GET), for tokens without a challenge only — the token itself is shown on stream.
+   */
+  async wait(token: string, verifier: string | null, signal?: AbortSignal): Promise<PairingWaitResult> {
     const verified = await this.verifyWaiting(token);
+    checkWaitChallenge(verified.claims.wait_challenge, verifier);
     const jti = verified.claims.jti;
     const deadline = Date.now() + this.options.waitMs;
     const pollMs = this.options.pollIntervalMs ?? 1_000;
@@ -159,5 +165,25 @@ export class PairingService {
       this.confirmations.once(jti, done);
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
+}
+
+/** Refuses a wait that does not prove it made the token (PKCE `S256`: base64url SHA-256 of the verifier). */
+function checkWaitChallenge(challenge: string | undefined, verifier: string | null): void {
+  if (challenge === undefined && verifier === null) return;
+  if (challenge === undefined) {
+    throw new ProtocolError(
+      'PAIRING_INVALID',
+      'This pairing token has no wait_challenge to check the verifier against; wait with GET /vtt/pair/wait.',
+    );
+  }
+  if (verifier === null) {
+    throw new ProtocolError(
+      'PAIRING_INVALID',
+      'This pairing token has a wait_challenge: wait with POST /vtt/pair/wait and its verifier.',
+    );
+  }
+  if (!safeEqual(sha256Base64Url(verifier), challenge)) {
+    throw new ProtocolError('PAIRING_INVALID', 'The verifier does not match the pairing token.');
   }
 }

@@ -1,5 +1,5 @@
 // The pairing flow over HTTP (fastify.inject): ES256 and HS256, and every way a pairing token must be refused.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateSecret, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, createApiToken } from '../accounts/accounts.js';
@@ -11,6 +11,7 @@ import {
   hs256PairingToken,
   pairingClaims,
   unsignedToken,
+  WAIT_VERIFIER,
 } from '../test-support/module-keys.js';
 import { confirmPairing, pairingSecretOf, waitForTokens } from '../test-support/pairing-flow.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
@@ -20,10 +21,10 @@ let owner: string;
 let ownerId: string;
 
 beforeAll(async () => {
-  ts = await startTestServer(
-    { pairingWaitMs: 30_000, rateLimits: { pairing: { max: 10_000 }, pairingWait: { max: 10_000 } } },
-    { listen: false },
-  );
+  ts = await startTestServer({
+    pairingWaitMs: 30_000,
+    rateLimits: { pairing: { max: 10_000 }, pairingWait: { max: 10_000 } },
+  });
   owner = ts.ownerToken ?? '';
   ownerId = ts.server.firstRun?.accountId ?? '';
 });
@@ -75,7 +76,7 @@ describe.each(['ES256', 'HS256'] as const)('pairing with %s', (algorithm) => {
     const confirmed = expectSuccess(await confirm(token), 'POST /vtt/pair', 201);
     expect(confirmed).toMatchObject({ worldId: claims.world_id, worldName: 'Curse of Strahd' });
 
-    const tokens = expectSuccess(await waiting, 'GET /vtt/pair/wait', 200);
+    const tokens = expectSuccess(await waiting, 'POST /vtt/pair/wait', 200);
     expect(tokens).toMatchObject({ status: 'paired', connectionId: confirmed.connectionId });
     if (tokens.status !== 'paired') throw new Error('not paired');
     expect(await ts.server.services.sessions.verify(tokens.sessionToken)).toMatchObject({
@@ -112,7 +113,7 @@ describe.each(['ES256', 'HS256'] as const)('pairing with %s', (algorithm) => {
     const token = await sign();
     const url = `http://127.0.0.1:3000/pair#token=${token}`;
     expectSuccess(await confirm(url), 'POST /vtt/pair', 201);
-    expect(expectSuccess(await wait(token), 'GET /vtt/pair/wait', 200).status).toBe('paired');
+    expect(expectSuccess(await wait(token), 'POST /vtt/pair/wait', 200).status).toBe('paired');
   });
 
   it('refuses a tampered token and creates nothing', async () => {
@@ -162,6 +163,47 @@ describe.each(['ES256', 'HS256'] as const)('pairing with %s', (algorithm) => {
     expect(await connectionCount()).toBe(before);
   });
 
+  it('gives the tokens only to the module holding the verifier, not to a viewer who copied the link', async () => {
+    const token = await sign();
+    expectSuccess(await confirm(token), 'POST /vtt/pair', 201);
+    // The link was on stream: the token alone, or with a guessed verifier, collects nothing.
+    const bearerOnly = expectError(await waitForTokens(ts.server, token, null), 'PAIRING_INVALID');
+    expect(bearerOnly.error.message).toContain('POST /vtt/pair/wait');
+    expectError(await waitForTokens(ts.server, token, randomBytes(32).toString('base64url')), 'PAIRING_INVALID');
+    expectError(await waitForTokens(ts.server, token, 'short'), 'VALIDATION');
+    // The module still collects them, once.
+    expect(expectSuccess(await wait(token), 'POST /vtt/pair/wait', 200).status).toBe('paired');
+    expectError(await wait(token), 'PAIRING_USED');
+  });
+
+  it('still pairs a protocol 1.0 module whose token has no wait_challenge, over GET only', async () => {
+    const token = await sign(pairingClaims({ wait_challenge: undefined }));
+    expectSuccess(await confirm(token), 'POST /vtt/pair', 201);
+    expectError(await wait(token), 'PAIRING_INVALID');
+    const tokens = expectSuccess(await waitForTokens(ts.server, token, null), 'GET /vtt/pair/wait', 200);
+    expect(tokens.status).toBe('paired');
+  });
+
+  it('holds a real HTTP long poll open until the streamer confirms (POST and GET alike)', async () => {
+    for (const verifier of [WAIT_VERIFIER, null]) {
+      const token = await sign(verifier === null ? pairingClaims({ wait_challenge: undefined }) : pairingClaims());
+      const waiting = fetch(`${ts.url}/vtt/pair/wait`, {
+        method: verifier === null ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(verifier === null ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(verifier === null ? {} : { body: JSON.stringify({ verifier }) }),
+      });
+      // The module's request is already waiting when the streamer confirms.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expectSuccess(await confirm(token), 'POST /vtt/pair', 201);
+      const answer = await waiting;
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { status: string }).status).toBe('paired');
+    }
+  });
+
   it('answers pending when nobody confirms in time', async () => {
     const quick = await startTestServer({ pairingWaitMs: 20 }, { listen: false });
     try {
@@ -170,7 +212,7 @@ describe.each(['ES256', 'HS256'] as const)('pairing with %s', (algorithm) => {
           ? await es256PairingToken(await generateModuleKey())
           : await hs256PairingToken(await pairingSecretOf(quick.server, quick.server.firstRun?.accountId ?? ''));
       const answer = await waitForTokens(quick.server, token);
-      expect(expectSuccess(answer, 'GET /vtt/pair/wait', 200)).toEqual({ status: 'pending' });
+      expect(expectSuccess(answer, 'POST /vtt/pair/wait', 200)).toEqual({ status: 'pending' });
     } finally {
       await quick.close();
     }
@@ -241,7 +283,7 @@ describe('pairing tokens that must never work', () => {
     expectSuccess(await confirm(genuine), 'POST /vtt/pair', 201);
     const forged = await es256PairingToken(await generateModuleKey(), claims);
     expectError(await wait(forged), 'PAIRING_INVALID');
-    expect(expectSuccess(await wait(genuine), 'GET /vtt/pair/wait', 200).status).toBe('paired');
+    expect(expectSuccess(await wait(genuine), 'POST /vtt/pair/wait', 200).status).toBe('paired');
   });
 
   it('refuses garbage, a missing body and a missing dashboard credential', async () => {

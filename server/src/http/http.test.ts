@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { HTTP_ROUTES } from '@tumulte/schemas';
+import { HTTP_ROUTES, PROTOCOL_VERSION } from '@tumulte/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { expectError, expectSuccess } from '../test-support/contract-checks.js';
@@ -170,7 +170,7 @@ describe('published JSON Schemas', () => {
   it('serves the protocol schemas at /schemas/vtt/v1/', async () => {
     const index = await ts.server.app.inject({ method: 'GET', url: '/schemas/vtt/v1/events.json' });
     expect(index.statusCode).toBe(200);
-    expect(index.json()).toMatchObject({ protocolVersion: '1.0.0' });
+    expect(index.json()).toMatchObject({ protocolVersion: PROTOCOL_VERSION });
     const roll = await ts.server.app.inject({ method: 'GET', url: '/schemas/vtt/v1/components/DiceRollPayload.json' });
     expect(roll.statusCode).toBe(200);
     expect(roll.json()).toMatchObject({ type: 'object' });

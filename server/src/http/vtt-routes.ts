@@ -1,5 +1,5 @@
 // HTTP routes of VTT connections: pairing, token refresh, and the dashboard's list/status/revoke.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { newPairingSecret } from '../accounts/accounts.js';
 import { extractPairingToken } from '../auth/pairing-tokens.js';
 import type { ServerConfig } from '../config.js';
@@ -48,13 +48,22 @@ export function registerVttRoutes(
   contractRoute(
     app,
     deps,
+    'POST /vtt/pair/wait',
+    async ({ bearer, body, reply }) => ({
+      status: 200 as const,
+      body: await pairing.wait(bearer, body.verifier, abortOnClose(reply)),
+    }),
+    { rateLimit: rateLimits.pairingWait },
+  );
+
+  contractRoute(
+    app,
+    deps,
     'GET /vtt/pair/wait',
-    async ({ bearer, request }) => {
-      // Stop waiting when the module goes away.
-      const abort = new AbortController();
-      request.raw.once('close', () => abort.abort());
-      return { status: 200 as const, body: await pairing.wait(bearer, abort.signal) };
-    },
+    async ({ bearer, reply }) => ({
+      status: 200 as const,
+      body: await pairing.wait(bearer, null, abortOnClose(reply)),
+    }),
     { rateLimit: rateLimits.pairingWait },
   );
 
@@ -91,4 +100,14 @@ export function registerVttRoutes(
     status: 200 as const,
     body: await connections.revoke(account, params.id ?? ''),
   }));
+}
+
+/**
+ * Aborts when the client goes away, so a long poll stops waiting for nobody. The response's `close` (the
+ * request's fires as soon as a POST body has been read).
+ */
+function abortOnClose(reply: FastifyReply): AbortSignal {
+  const abort = new AbortController();
+  reply.raw.once('close', () => abort.abort());
+  return abort.signal;
 }

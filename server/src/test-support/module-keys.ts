@@ -23,6 +23,9 @@ const code = () =>
     .join('')
     .replace(/^(.{4})/, '$1-');
 
+/** The secret behind the `wait_challenge` of the test pairing tokens (POST /vtt/pair/wait). */
+export const WAIT_VERIFIER = randomBytes(32).toString('base64url');
+
 /** Claims as the Foundry module sends them; `overrides` may remove a claim with `undefined`. */
 export function pairingClaims(overrides: Partial<Record<keyof PairingTokenClaims, unknown>> = {}, now = Date.now()) {
   const iat = Math.floor(now / 1000);
@@ -40,6 +43,7 @@ export function pairingClaims(overrides: Partial<Record<keyof PairingTokenClaims
     exp: iat + PAIRING_TOKEN.lifetimeSeconds,
     nonce: randomBytes(16).toString('base64url'),
     jti: randomBytes(16).toString('base64url'),
+    wait_challenge: sha256Base64Url(WAIT_VERIFIER),
     ...overrides,
   };
   for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];

@@ -7,6 +7,7 @@ import {
   hs256PairingToken,
   type ModuleKey,
   pairingClaims,
+  WAIT_VERIFIER,
 } from './module-keys.js';
 
 export interface PairedModule {
@@ -46,12 +47,16 @@ export async function confirmPairing(server: TumulteServer, dashboardToken: stri
   });
 }
 
-export async function waitForTokens(server: TumulteServer, pairingToken: string) {
-  return server.app.inject({
-    method: 'GET',
-    url: '/vtt/pair/wait',
-    headers: { authorization: `Bearer ${pairingToken}` },
-  });
+/** The module's wait with the verifier of its token's `wait_challenge`; `null` waits as a 1.0 module (GET). */
+export async function waitForTokens(
+  server: TumulteServer,
+  pairingToken: string,
+  verifier: string | null = WAIT_VERIFIER,
+) {
+  const authorization = `Bearer ${pairingToken}`;
+  return verifier === null
+    ? server.app.inject({ method: 'GET', url: '/vtt/pair/wait', headers: { authorization } })
+    : server.app.inject({ method: 'POST', url: '/vtt/pair/wait', headers: { authorization }, payload: { verifier } });
 }
 
 /** Pairs a new module with the account of `dashboardToken`: confirm in the dashboard, collect in the module. */
