@@ -94,6 +94,18 @@ export const HTTP_ROUTES = {
     responses: { 200: V.ConnectionStatusSchema },
   },
   /**
+   * Ask the VTT for its characters now.
+   *
+   * Sends `query:characters` to the connection's module (on whichever server node it is connected) and replaces the stored characters with its answer, so the overlays' party matches the VTT again. `CONFLICT` when the module is not connected or does not answer in time (nothing is changed then).
+   */
+  "POST /vtt/connections/:id/characters/refresh": {
+    method: "POST",
+    path: "/vtt/connections/:id/characters/refresh",
+    auth: "dashboard",
+    request: null,
+    responses: { 200: V.CharacterRefreshResultSchema },
+  },
+  /**
    * Revoke a connection.
    *
    * The module receives `connection:revoked` and is disconnected at once; its tokens never work again.
@@ -278,6 +290,7 @@ export interface HttpRequestBodies {
   "POST /vtt/refresh-token": T.TokenRefreshRequest;
   "GET /vtt/connections": never;
   "GET /vtt/connections/:id/status": never;
+  "POST /vtt/connections/:id/characters/refresh": never;
   "POST /vtt/connections/:id/revoke": never;
   "GET /vtt/pairing-secret": never;
   "POST /vtt/pairing-secret/rotate": never;
@@ -306,6 +319,7 @@ export interface HttpResponseBodies {
   "POST /vtt/refresh-token": T.SessionTokens;
   "GET /vtt/connections": T.ConnectionList;
   "GET /vtt/connections/:id/status": T.ConnectionStatus;
+  "POST /vtt/connections/:id/characters/refresh": T.CharacterRefreshResult;
   "POST /vtt/connections/:id/revoke": T.RevokeResult;
   "GET /vtt/pairing-secret": T.PairingSecret;
   "POST /vtt/pairing-secret/rotate": T.PairingSecret;

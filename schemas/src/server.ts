@@ -7,6 +7,7 @@ import {
   type VttServerToClientEvents,
   type OverlayClientToServerEvents,
   type OverlayServerToClientEvents,
+  type EventDefinition,
   findEvent,
   type NamespaceKey,
 } from "./events.js";
@@ -127,7 +128,17 @@ class Emitter {
 
   async request(event: string, payload: unknown, timeoutMs: number): Promise<unknown> {
     const definition = this.check(event, payload);
-    const reply = await this.target.timeout(timeoutMs).emitWithAck(event, payload);
+    return this.acknowledged(definition, event, await this.target.timeout(timeoutMs).emitWithAck(event, payload));
+  }
+
+  /** A broadcast's emitWithAck resolves with one answer per socket that received it. */
+  async gather(event: string, payload: unknown, timeoutMs: number): Promise<unknown[]> {
+    const definition = this.check(event, payload);
+    const replies = (await this.target.timeout(timeoutMs).emitWithAck(event, payload)) as unknown[];
+    return replies.map((reply) => this.acknowledged(definition, event, reply));
+  }
+
+  private acknowledged(definition: EventDefinition, event: string, reply: unknown): unknown {
     const parsed = definition.ack?.safeParse(reply);
     if (parsed && !parsed.success) throw validationError(`${event} acknowledgement`, parsed.error);
     return parsed ? parsed.data : reply;
@@ -194,7 +205,7 @@ export function registerVttHandlers<S extends VttServerSocket<any>>(
   );
 }
 
-/** Sends /vtt events to a socket, a room or the whole namespace. */
+/** Sends /vtt events to a socket, a room or the whole namespace (on every node). */
 export interface VttEmitter {
   readonly emit: {
     /** Sent by the server right after a module joins; carries its limits. */
@@ -205,6 +216,13 @@ export interface VttEmitter {
     pollEnd(payload: T.PollEndPayload): void;
     /** The streamer revoked this VTT connection; the module forgets its tokens and stops. */
     connectionRevoked(payload: T.ConnectionRevokedPayload): void;
+  };
+  /** Sends an event that expects an acknowledgement to every socket of the target, on every node, and resolves with all their (validated) answers; rejects when one does not answer in time. */
+  readonly gather: {
+    /** The server checks the module is alive; the module answers through the acknowledgement. */
+    heartbeatPing(payload: T.HeartbeatPingPayload, timeoutMs: number): Promise<T.HeartbeatPongPayload[]>;
+    /** The server asks the module for the current list of shared characters. */
+    queryCharacters(payload: T.QueryCharactersPayload, timeoutMs: number): Promise<T.QueryCharactersReply[]>;
   };
 }
 
@@ -229,6 +247,12 @@ export function createVttEmitter(target: VttBroadcastTarget, options: EmitterOpt
       pollStart: (payload) => emitter.emit("poll:start", payload),
       pollEnd: (payload) => emitter.emit("poll:end", payload),
       connectionRevoked: (payload) => emitter.emit("connection:revoked", payload),
+    },
+    gather: {
+      heartbeatPing: (payload, timeoutMs) =>
+        emitter.gather("heartbeat:ping", payload, timeoutMs) as Promise<T.HeartbeatPongPayload[]>,
+      queryCharacters: (payload, timeoutMs) =>
+        emitter.gather("query:characters", payload, timeoutMs) as Promise<T.QueryCharactersReply[]>,
     },
   };
 }
@@ -267,7 +291,7 @@ export function overlayInboundMiddleware(options: ServerStubOptions = {}): Middl
   return inboundMiddleware("overlay", options);
 }
 
-/** Sends /overlay events to a socket, a room or the whole namespace. */
+/** Sends /overlay events to a socket, a room or the whole namespace (on every node). */
 export interface OverlayEmitter {
   readonly emit: {
     /** The current public state, sent to an overlay when it connects. */
@@ -289,6 +313,8 @@ export interface OverlayEmitter {
     /** Poll end (overlay) */
     pollEnd(payload: T.OverlayPollPayload): void;
   };
+  /** Sends an event that expects an acknowledgement to every socket of the target, on every node, and resolves with all their (validated) answers; rejects when one does not answer in time. */
+  readonly gather: {};
 }
 
 /** Sends /overlay events to one socket, including those that expect an acknowledgement. */
@@ -313,6 +339,7 @@ export function createOverlayEmitter(target: OverlayBroadcastTarget, options: Em
       pollUpdate: (payload) => emitter.emit("poll:update", payload),
       pollEnd: (payload) => emitter.emit("poll:end", payload),
     },
+    gather: {},
   };
 }
 

@@ -221,6 +221,13 @@ export const CharacterListSuccessSchema = z.looseObject({
   characters: z.array(CharacterSchema).max(500),
 });
 
+/** The VTT's answer to `query:characters`, now stored and shown on the overlays. */
+export const CharacterRefreshResultSchema = z.looseObject({
+  connectionId: z.string().max(64),
+  characterCount: z.int().gte(0).lte(500),
+  refreshedAt: TimestampSchema,
+});
+
 export const CharacterUpdatePayloadSchema = z.looseObject({
   eventId: EventIdSchema,
   worldId: WorldIdSchema,

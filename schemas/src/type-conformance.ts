@@ -24,6 +24,9 @@ export interface TypeConformance {
     MutuallyAssignable<z.output<typeof V.CharacterListSuccessSchema>, T.CharacterListSuccess>
   >;
   CharacterMetadata: Assert<MutuallyAssignable<z.output<typeof V.CharacterMetadataSchema>, T.CharacterMetadata>>;
+  CharacterRefreshResult: Assert<
+    MutuallyAssignable<z.output<typeof V.CharacterRefreshResultSchema>, T.CharacterRefreshResult>
+  >;
   CharacterStats: Assert<MutuallyAssignable<z.output<typeof V.CharacterStatsSchema>, T.CharacterStats>>;
   CharacterType: Assert<MutuallyAssignable<z.output<typeof V.CharacterTypeSchema>, T.CharacterType>>;
   CharacterUpdatePayload: Assert<

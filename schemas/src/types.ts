@@ -151,6 +151,21 @@ export interface CharacterMetadata {
 }
 
 /**
+ * The VTT's answer to `query:characters`, now stored and shown on the overlays.
+ */
+export interface CharacterRefreshResult {
+  connectionId: string;
+  /**
+   * How many characters the VTT shares (the overlays' party now holds exactly these).
+   */
+  characterCount: number;
+  /**
+   * Milliseconds since the Unix epoch.
+   */
+  refreshedAt: number;
+}
+
+/**
  * The numbers every system has in some form. A value the system does not have is null.
  */
 export interface CharacterStats {

@@ -220,6 +220,13 @@ export const CharacterListSuccessSchema = z.strictObject({
   characters: z.array(CharacterSchema).max(500),
 });
 
+/** The VTT's answer to `query:characters`, now stored and shown on the overlays. */
+export const CharacterRefreshResultSchema = z.strictObject({
+  connectionId: z.string().max(64),
+  characterCount: z.int().gte(0).lte(500),
+  refreshedAt: TimestampSchema,
+});
+
 export const CharacterUpdatePayloadSchema = z.strictObject({
   eventId: EventIdSchema,
   worldId: WorldIdSchema,

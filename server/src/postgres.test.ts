@@ -5,7 +5,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readGameState } from './game/apply-event.js';
 import { expectSuccess } from './test-support/contract-checks.js';
-import { oneOfEach } from './test-support/fixtures.js';
+import { goblin, oneOfEach, randal } from './test-support/fixtures.js';
 import { pair } from './test-support/pairing-flow.js';
 import { createTestDatabase, type TestDatabase } from './test-support/postgres.js';
 import { connectModule, next, startTestServer } from './test-support/test-server.js';
@@ -98,6 +98,16 @@ describe('server on PostgreSQL', () => {
         await vi.waitFor(async () => {
           expect((await nodeB.server.services.connections.status(account, paired.connectionId)).online).toBe(true);
         });
+        // The dashboard on node B re-reads the party from the module on node A.
+        module.client.on.queryCharacters(() => ({ ok: true, characters: [randal(9), goblin(3)] }));
+        const refreshed = await nodeB.server.app.inject({
+          method: 'POST',
+          url: `/vtt/connections/${paired.connectionId}/characters/refresh`,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(expectSuccess(refreshed, 'POST /vtt/connections/:id/characters/refresh', 200).characterCount).toBe(2);
+        const party = await nodeA.server.store.transaction((tx) => readGameState(tx, paired.connectionId));
+        expect(party.characters.map((c) => c.name).sort()).toEqual(['Goblin', 'Randal']);
         const revoked = new Promise((resolve) => module.client.on.connectionRevoked(resolve));
         const closed = next(module.socket, 'disconnect');
         const answer = await nodeB.server.app.inject({

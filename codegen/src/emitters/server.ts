@@ -52,10 +52,26 @@ function emitterSection(P: string, ns: NamespaceModel, outbound: EventModel[]): 
         `      ${e.methodName}: (payload, timeoutMs) => emitter.request(${JSON.stringify(e.name)}, payload, timeoutMs) as Promise<T.${e.ack}>,`,
     )
     .join('\n');
-  return `/** Sends ${ns.address} events to a socket, a room or the whole namespace. */
+  const gatherMembers = requests
+    .map(
+      (e) =>
+        `${jsDoc(e.summary ?? e.title, '    ')}    ${e.methodName}(payload: T.${e.payload}, timeoutMs: number): Promise<T.${e.ack}[]>;`,
+    )
+    .join('\n');
+  const gatherImpl = requests
+    .map(
+      (e) =>
+        `      ${e.methodName}: (payload, timeoutMs) => emitter.gather(${JSON.stringify(e.name)}, payload, timeoutMs) as Promise<T.${e.ack}[]>,`,
+    )
+    .join('\n');
+  return `/** Sends ${ns.address} events to a socket, a room or the whole namespace (on every node). */
 export interface ${P}Emitter {
   readonly emit: {
 ${emitMembers}
+  };
+  /** Sends an event that expects an acknowledgement to every socket of the target, on every node, and resolves with all their (validated) answers; rejects when one does not answer in time. */
+  readonly gather: {
+${gatherMembers}
   };
 }
 
@@ -73,6 +89,9 @@ export function create${P}Emitter(target: ${P}BroadcastTarget, options: EmitterO
   return {
     emit: {
 ${emitImpl}
+    },
+    gather: {
+${gatherImpl}
     },
   };
 }
@@ -113,7 +132,7 @@ export function emitServer(model: ContractModel): string {
   return `// Typed Socket.IO server stubs.
 import type { BroadcastOperator, Namespace, Socket } from "socket.io";
 import { ProtocolError, validationError } from "./errors.js";
-import { ${imports}, findEvent, type NamespaceKey } from "./events.js";
+import { ${imports}, type EventDefinition, findEvent, type NamespaceKey } from "./events.js";
 import type * as T from "./types.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: Socket.IO's own EventsMap constraint.
@@ -231,7 +250,17 @@ class Emitter {
 
   async request(event: string, payload: unknown, timeoutMs: number): Promise<unknown> {
     const definition = this.check(event, payload);
-    const reply = await this.target.timeout(timeoutMs).emitWithAck(event, payload);
+    return this.acknowledged(definition, event, await this.target.timeout(timeoutMs).emitWithAck(event, payload));
+  }
+
+  /** A broadcast's emitWithAck resolves with one answer per socket that received it. */
+  async gather(event: string, payload: unknown, timeoutMs: number): Promise<unknown[]> {
+    const definition = this.check(event, payload);
+    const replies = (await this.target.timeout(timeoutMs).emitWithAck(event, payload)) as unknown[];
+    return replies.map((reply) => this.acknowledged(definition, event, reply));
+  }
+
+  private acknowledged(definition: EventDefinition, event: string, reply: unknown): unknown {
     const parsed = definition.ack?.safeParse(reply);
     if (parsed && !parsed.success) throw validationError(\`\${event} acknowledgement\`, parsed.error);
     return parsed ? parsed.data : reply;

@@ -214,6 +214,54 @@ describe('connections', () => {
     expect(wrapper.text()).toContain('Lost Mine is disconnected.');
   });
 
+  it('re-reads the characters of an online VTT, and says so when the VTT does not answer', async () => {
+    const connection = {
+      connectionId: 'conn-1',
+      online: true,
+      lastSeenAt: Date.now(),
+      latencyMs: 12,
+      moduleVersion: '1.1.0',
+      world: { id: 'lost-mine', name: 'Lost Mine', system: 'dnd5e' },
+      revoked: false,
+      createdAt: 1,
+    };
+    const offline = { ...connection, connectionId: 'conn-2', online: false, world: { ...connection.world, id: 'b' } };
+    const server = fakeApi()
+      .on('GET /api/session', 200, { account: ACCOUNT, setupRequired: false })
+      .on('GET /vtt/connections', 200, { connections: [connection, offline] })
+      .on('POST /vtt/connections/conn-1/characters/refresh', 200, {
+        connectionId: 'conn-1',
+        characterCount: 4,
+        refreshedAt: 2,
+      });
+    const wrapper = await openAt('/');
+    const refreshButton = () =>
+      wrapper
+        .find('[data-connection-id=conn-1]')
+        .findAll('button')
+        .find((button) => button.text() === 'Refresh characters');
+    // Only an online VTT can be asked.
+    expect(
+      wrapper
+        .find('[data-connection-id=conn-2]')
+        .findAll('button')
+        .some((button) => button.text() === 'Refresh characters'),
+    ).toBe(false);
+    await refreshButton()?.trigger('click');
+    await settle();
+    expect(server.calls.some((call) => call.path === '/vtt/connections/conn-1/characters/refresh')).toBe(true);
+    expect(wrapper.text()).toContain('Lost Mine: 4 character(s) read from the VTT; the overlays show them now.');
+
+    server
+      .reset('POST /vtt/connections/conn-1/characters/refresh')
+      .fail('POST /vtt/connections/conn-1/characters/refresh', 'CONFLICT');
+    await refreshButton()?.trigger('click');
+    await settle();
+    expect(wrapper.find('[role=alert]').text()).toBe(
+      'The VTT did not answer. Open the world in Foundry as its GM, then try again.',
+    );
+  });
+
   it('goes back to the login form when the session ended', async () => {
     fakeApi()
       .on('GET /api/session', 200, { account: ACCOUNT, setupRequired: false })

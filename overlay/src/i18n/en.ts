@@ -66,6 +66,9 @@ export const en = {
     confirmRevoke: 'Disconnect {world}? The VTT module stops at once and must be paired again.',
     confirmYes: 'Yes, disconnect',
     revokedDone: '{world} is disconnected.',
+    refreshCharacters: 'Refresh characters',
+    refreshedDone: '{world}: {count} character(s) read from the VTT; the overlays show them now.',
+    refreshUnanswered: 'The VTT did not answer. Open the world in Foundry as its GM, then try again.',
   },
   pair: {
     title: 'Pair a VTT',

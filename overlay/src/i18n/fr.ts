@@ -67,6 +67,9 @@ export const fr: MessageSchema = {
     confirmRevoke: 'Déconnecter {world} ? Le module du VTT s’arrête aussitôt et devra être associé à nouveau.',
     confirmYes: 'Oui, déconnecter',
     revokedDone: '{world} est déconnecté.',
+    refreshCharacters: 'Relire les personnages',
+    refreshedDone: '{world} : {count} personnage(s) relu(s) depuis le VTT ; les overlays les affichent maintenant.',
+    refreshUnanswered: 'Le VTT n’a pas répondu. Ouvrez le monde dans Foundry en tant que MJ, puis réessayez.',
   },
   pair: {
     title: 'Associer un VTT',

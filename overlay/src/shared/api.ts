@@ -118,6 +118,10 @@ export const api = {
   pairingSecret: () => request('GET /vtt/pairing-secret', tolerant.PairingSecretSchema, {}),
   rotatePairingSecret: () => request('POST /vtt/pairing-secret/rotate', tolerant.PairingSecretSchema, {}),
   connections: () => request('GET /vtt/connections', tolerant.ConnectionListSchema, {}),
+  refreshCharacters: (connectionId: string) =>
+    request('POST /vtt/connections/:id/characters/refresh', tolerant.CharacterRefreshResultSchema, {
+      params: id(connectionId),
+    }),
   revokeConnection: (connectionId: string) =>
     request('POST /vtt/connections/:id/revoke', tolerant.RevokeResultSchema, { params: id(connectionId) }),
   overlays: () => request('GET /api/overlays', tolerant.OverlayLinkListSchema, {}),

@@ -1,4 +1,4 @@
-// HTTP routes of VTT connections: pairing, token refresh, and the dashboard's list/status/revoke.
+// HTTP routes of VTT connections: pairing, token refresh, and the dashboard's list/status/refresh/revoke.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { newPairingSecret } from '../accounts/accounts.js';
 import { extractPairingToken } from '../auth/pairing-tokens.js';
@@ -94,6 +94,11 @@ export function registerVttRoutes(
   contractRoute(app, deps, 'GET /vtt/connections/:id/status', async ({ account, params }) => ({
     status: 200 as const,
     body: await connections.status(account, params.id ?? ''),
+  }));
+
+  contractRoute(app, deps, 'POST /vtt/connections/:id/characters/refresh', async ({ account, params }) => ({
+    status: 200 as const,
+    body: await connections.refreshCharacters(account, params.id ?? ''),
   }));
 
   contractRoute(app, deps, 'POST /vtt/connections/:id/revoke', async ({ account, params }) => ({

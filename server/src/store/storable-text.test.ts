@@ -67,7 +67,7 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('on %s, a module sending such t
       // The module's answer to query:characters goes the same way.
       module.client.on.queryCharacters(() => ({ ok: true, characters: [{ ...randal(), name: 'Ran\u0000dal' }] }));
       const answered = await ts.server.vtt.queryCharacters(paired.connectionId);
-      expect(answered.map((c) => c.name)).toEqual(['Ran\uFFFDdal']);
+      expect(answered.characters.map((c) => c.name)).toEqual(['Ran\uFFFDdal']);
       const listed = await ts.server.store.transaction((tx) => tx.listCharacters(paired.connectionId));
       expect(listed.map((row) => characterFromRow(row)?.name)).toEqual(['Ran\uFFFDdal']);
     } finally {

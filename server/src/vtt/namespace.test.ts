@@ -430,23 +430,82 @@ describe('revocation and refresh', () => {
   });
 });
 
-describe('query:characters', () => {
-  it('asks the module for its characters and stores the answer', async () => {
+describe('query:characters, asked from the dashboard', () => {
+  const refresh = (connectionId: string, token = owner, server = ts) =>
+    server.server.app.inject({
+      method: 'POST',
+      url: `/vtt/connections/${connectionId}/characters/refresh`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+
+  it('asks the module for its characters, replaces the stored party with the answer and tells the overlays', async () => {
     const paired = await newModule();
     const { socket, client } = await connectModule(ts.url, paired.sessionToken);
     track(socket);
-    client.on.queryCharacters(() => ({ ok: true, characters: [randal(5), goblin(2)] }));
-    const characters = await ts.server.vtt.queryCharacters(paired.connectionId);
-    expect(characters.map((c) => c.name)).toEqual(['Randal', 'Goblin']);
-    const state = await gameState(paired.connectionId);
-    expect(state.characters.map((c) => [c.name, c.stats.hp.current]).sort()).toEqual([
-      ['Goblin', 2],
-      ['Randal', 5],
-    ]);
+    expect(await client.emit.characterUpdate(characterUpdate(randal(7)))).toMatchObject({ ok: true });
+    expect(await client.emit.characterUpdate(characterUpdate(goblin(4)))).toMatchObject({ ok: true });
+    const overlayRows: OverlayEventRow[] = [];
+    const stop = ts.server.onOverlayEvents((connectionId, rows) => {
+      if (connectionId === paired.connectionId) overlayRows.push(...rows);
+    });
+    try {
+      // In the VTT the goblin was deleted while the module could not tell, and Randal healed.
+      const asked: number[] = [];
+      client.on.queryCharacters((query) => {
+        asked.push(query.requestedAt);
+        return { ok: true, characters: [randal(12)] };
+      });
+      const result = expectSuccess(
+        await refresh(paired.connectionId),
+        'POST /vtt/connections/:id/characters/refresh',
+        200,
+      );
+      expect(result).toEqual({ connectionId: paired.connectionId, characterCount: 1, refreshedAt: asked[0] });
+      const state = await gameState(paired.connectionId);
+      expect(state.characters.map((c) => [c.name, c.stats.hp.current])).toEqual([['Randal', 12]]);
+      // Overlays take the new party as a fresh snapshot.
+      expect(overlayRows.map((row) => row.event)).toEqual(['overlay:state']);
+    } finally {
+      stop();
+    }
   });
 
-  it('fails when the module is not connected', async () => {
+  it('answers CONFLICT when the module is not connected, or does not answer in time, and changes nothing', async () => {
+    const slow = await startTestServer({ queryTimeoutMs: 200, rateLimits: { pairing: { max: 10_000 } } });
+    try {
+      const slowOwner = slow.ownerToken ?? '';
+      const paired = await pair(slow.server, slowOwner, slow.server.firstRun?.accountId ?? '', 'HS256');
+      expect(expectError(await refresh(paired.connectionId, slowOwner, slow), 'CONFLICT').error.message).toMatch(
+        /not connected/,
+      );
+      const { socket, client } = await connectModule(slow.url, paired.sessionToken);
+      track(socket);
+      expect(await client.emit.characterUpdate(characterUpdate(randal(7)))).toMatchObject({ ok: true });
+      client.on.queryCharacters(() => new Promise(() => undefined));
+      expect(expectError(await refresh(paired.connectionId, slowOwner, slow), 'CONFLICT').error.message).toMatch(
+        /did not answer in time/,
+      );
+      const state = await slow.server.store.transaction(async (tx) =>
+        (await import('../game/apply-event.js')).readGameState(tx, paired.connectionId),
+      );
+      expect(state.characters.map((c) => c.name)).toEqual(['Randal']);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("answers NOT_FOUND for another account's connection, without asking its module", async () => {
     const paired = await newModule();
-    await expect(ts.server.vtt.queryCharacters(paired.connectionId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const { socket, client } = await connectModule(ts.url, paired.sessionToken);
+    track(socket);
+    const asked = vi.fn(() => ({ ok: true as const, characters: [] }));
+    client.on.queryCharacters(asked);
+    const other = await ts.server.store.transaction(async (tx) => {
+      const { createAccount, createApiToken } = await import('../accounts/accounts.js');
+      const created = await createAccount(tx, { username: `other_${Date.now()}`, role: 'streamer' });
+      return createApiToken(tx, created.id, 'api', 'test');
+    });
+    expectError(await refresh(paired.connectionId, other), 'NOT_FOUND');
+    expect(asked).not.toHaveBeenCalled();
   });
 });

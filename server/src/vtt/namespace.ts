@@ -1,11 +1,17 @@
 // The /vtt namespace: handshake auth, `connection:ready`, the generated handler stub with a per-socket rate
 // limit, heartbeat, session expiry, and the server-side actions on modules (revoke, query:characters).
-import { type Character, NAMESPACES, PROTOCOL_VERSION, ProtocolError, type RevocationReason } from '@tumulte/schemas';
-import { createVttSocketEmitter, registerVttHandlers } from '@tumulte/schemas/server';
+import {
+  NAMESPACES,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type QueryCharactersReply,
+  type RevocationReason,
+} from '@tumulte/schemas';
+import { createVttEmitter, createVttSocketEmitter, registerVttHandlers } from '@tumulte/schemas/server';
 import type { Server } from 'socket.io';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import type { ServerConfig } from '../config.js';
-import type { Presence } from '../connections/connection-service.js';
+import type { CharacterQuery, Presence } from '../connections/connection-service.js';
 import { refreshCharacters } from '../game/apply-event.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -36,7 +42,7 @@ export interface VttNamespaceDeps {
   readonly onOverlayEvents: (connectionId: string, rows: readonly OverlayEventRow[]) => void;
 }
 
-export interface VttControl extends Presence {
+export interface VttControl extends Presence, CharacterQuery {
   readonly namespace: VttNs;
   /** Whether a module socket of the connection is connected (on any node). */
   isOnline(connectionId: string): Promise<boolean>;
@@ -44,8 +50,6 @@ export interface VttControl extends Presence {
   stop(): void;
   /** Tells the connection's modules they are revoked, then disconnects them (on every node). */
   revoke(connectionId: string, reason: RevocationReason): void;
-  /** Asks the connection's module for its characters, stores them and returns them. */
-  queryCharacters(connectionId: string): Promise<Character[]>;
 }
 
 /** Server-to-server message (never sent to clients): revoke a connection's sockets on this node. */
@@ -187,18 +191,31 @@ export function attachVttNamespace(deps: VttNamespaceDeps): VttControl {
       return new Set(sockets.map((socket) => socket.data.connectionId));
     },
     async queryCharacters(connectionId) {
-      const [socket] = localSockets(connectionId);
-      if (!socket) throw new ProtocolError('NOT_FOUND', 'The VTT module of this connection is not connected here.');
       const requestedAt = Date.now();
-      const reply = await createVttSocketEmitter(socket).request.queryCharacters(
-        { requestedAt },
-        config.queryTimeoutMs,
-      );
-      if (!reply.ok) throw new ProtocolError(reply.error.code, reply.error.message);
+      // To the connection's room: the module may be connected to another node.
+      const room = createVttEmitter(namespace.in(connectionRoom(connectionId)));
+      let replies: QueryCharactersReply[];
+      try {
+        replies = await room.gather.queryCharacters({ requestedAt }, config.queryTimeoutMs);
+      } catch (error) {
+        logger.warn({ connectionId, err: error }, 'query:characters got no valid answer');
+        throw new ProtocolError(
+          'CONFLICT',
+          'The VTT module did not answer in time (or answered something that is not the contract). Retry.',
+        );
+      }
+      const reply = replies.find((answer) => answer.ok) ?? replies[0];
+      if (!reply) {
+        throw new ProtocolError(
+          'CONFLICT',
+          'The VTT module of this connection is not connected: open the world in the VTT as its GM.',
+        );
+      }
+      if (!reply.ok) throw new ProtocolError('CONFLICT', `The VTT module could not answer: ${reply.error.message}`);
       const characters = storableText(reply.characters);
       const rows = await store.transaction((tx) => refreshCharacters(tx, connectionId, characters, requestedAt));
       if (rows.length > 0) deps.onOverlayEvents(connectionId, rows);
-      return characters;
+      return { characters, requestedAt };
     },
   };
 }
