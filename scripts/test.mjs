@@ -33,6 +33,8 @@ const gates = [
   ['npm', ['run', '-s', 'codegen', '--', '--check']],
   ['npm', ['run', '-s', 'contract:compat']],
   ['npx', ['turbo', 'run', 'build']],
+  // Biome on every hand-written file, and the type-check of every package, tests included.
+  ['npm', ['run', '-s', 'lint']],
 ];
 for (const [command, args] of gates) {
   if (run(command, args) !== 0) {

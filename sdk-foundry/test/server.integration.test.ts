@@ -203,9 +203,17 @@ describe('against the real server', () => {
     expect(module.connection?.status.latencyMs).not.toBeNull();
   });
 
-  it('answers query:characters with the shared characters', async () => {
-    const characters = await running.server.vtt.queryCharacters(connectionId);
-    expect(characters.map((c) => c.name)).toEqual(['Randal (Human Fighter)']);
+  it('answers query:characters with the shared characters (Refresh characters in the dashboard)', async () => {
+    const refreshed = await dashboard(
+      running.baseUrl,
+      ownerToken,
+      'POST',
+      `/vtt/connections/${connectionId}/characters/refresh`,
+    );
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body).toMatchObject({ connectionId, characterCount: 1 });
+    const stored = await running.server.store.transaction((tx) => tx.listCharacters(connectionId));
+    expect(stored.map((row) => (row.data as { name?: string } | null)?.name)).toEqual(['Randal (Human Fighter)']);
   });
 
   it('posts poll:start and poll:end from the server in the Foundry chat', async () => {
