@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PROTOCOL_VERSION } from '@tumulte/schemas';
 import { afterAll, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -81,6 +82,7 @@ it('packs, installs outside the workspace, type-checks and validates', () => {
   );
   execFileSync(process.execPath, [tsc, '-p', project], { cwd: project, stdio: 'pipe' });
   const output = execFileSync(process.execPath, [join(project, 'out/index.js')], { cwd: project, encoding: 'utf8' });
-  expect(JSON.parse(output)).toMatchObject({ good: true, bad: false, version: '1.0.0', event: 'dice:roll' });
+  // The packed package speaks the protocol of the contract it was generated from.
+  expect(JSON.parse(output)).toMatchObject({ good: true, bad: false, version: PROTOCOL_VERSION, event: 'dice:roll' });
   expect(JSON.parse(output).indexed).toBeGreaterThan(20);
 });
