@@ -94,7 +94,7 @@ export async function buildServer(
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    onPoolError: (error) => logger.warn({ err: error }, 'database connection error'),
+    onBackgroundError: (error) => logger.warn({ err: error }, 'database error in the background'),
   });
   try {
     return await assemble(config, options, logger, metrics, store);

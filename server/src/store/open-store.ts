@@ -9,7 +9,8 @@ export interface StoreLocation {
   /** PostgreSQL connection string; when absent, SQLite in `dataDir`. */
   readonly databaseUrl?: string | undefined;
   readonly dataDir: string;
-  readonly onPoolError?: (error: Error) => void;
+  /** A database error outside any request (a PostgreSQL pool connection lost, a failed SQLite checkpoint). */
+  readonly onBackgroundError?: (error: Error) => void;
 }
 
 /** Opens the database the configuration names (SQLite by default) and applies its migrations. */
@@ -17,9 +18,12 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   const store = location.databaseUrl
     ? openPgStore({
         connectionString: location.databaseUrl,
-        ...(location.onPoolError ? { onPoolError: location.onPoolError } : {}),
+        ...(location.onBackgroundError ? { onPoolError: location.onBackgroundError } : {}),
       })
-    : openSqliteStore({ file: join(location.dataDir, SQLITE_FILE_NAME) });
+    : openSqliteStore({
+        file: join(location.dataDir, SQLITE_FILE_NAME),
+        ...(location.onBackgroundError ? { onBackgroundError: location.onBackgroundError } : {}),
+      });
   try {
     await store.migrate();
   } catch (error) {

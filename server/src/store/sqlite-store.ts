@@ -32,6 +32,7 @@ import type {
   StoreTx,
   WorldUpdate,
 } from './store.js';
+import { BACKSTOP_CHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../drizzle/sqlite', import.meta.url));
 
@@ -40,6 +41,8 @@ type Db = BetterSQLite3Database<Record<string, never>>;
 export interface SqliteStoreOptions {
   /** The database file, or `:memory:`. */
   readonly file: string;
+  /** A failed background WAL checkpoint (the writer's own backstop checkpoint still runs). */
+  readonly onBackgroundError?: (error: Error) => void;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): Store {
@@ -50,6 +53,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
+  // Checkpoints run in a worker thread (wal-checkpointer.ts); this connection only checkpoints past the backstop.
+  const checkpointer =
+    options.file === ':memory:'
+      ? null
+      : startWalCheckpointer(options.file, (message) =>
+          options.onBackgroundError?.(new Error(`WAL checkpoint failed: ${message}`)),
+        );
+  if (checkpointer) client.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   cacheStatements(client);
   const db: Db = drizzle({ client });
   // Prepared lazily: the tables exist only once the migrations ran.
@@ -417,6 +428,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       }
     },
     async close() {
+      await checkpointer?.stop();
       await lock.run(async () => {
         if (client.open) client.close();
       });
