@@ -16,10 +16,19 @@ function allPlaceholders(table: SQLiteTable): Record<string, ReturnType<typeof s
   return Object.fromEntries(Object.keys(getTableColumns(table)).map((key) => [key, sql.placeholder(key)]));
 }
 
+const columnKeys = new WeakMap<SQLiteTable, readonly string[]>();
+
 /** A row with every column present (absent optional ones as null), as a prepared INSERT needs. */
 function fullRow(table: SQLiteTable, row: object): Record<string, unknown> {
+  let keys = columnKeys.get(table);
+  if (!keys) {
+    keys = Object.keys(getTableColumns(table));
+    columnKeys.set(table, keys);
+  }
   const values = row as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(getTableColumns(table)).map((key) => [key, values[key] ?? null]));
+  const full: Record<string, unknown> = {};
+  for (const key of keys) full[key] = values[key] ?? null;
+  return full;
 }
 
 export function prepareIngestQueries(db: Db) {
