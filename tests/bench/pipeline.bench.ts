@@ -12,8 +12,8 @@ const LATENCY_MS = 5_000;
 const LIMITS =
   'What limits the throughput: in the throughput phase the pipeline server uses its whole core, the relay a ' +
   'fraction of one (the load generator, on the same two cores, bounds the relay). Per event the pipeline ' +
-  'validates the payload, measures its size, runs seven SQLite statements inside a group commit (idempotency ' +
-  'lookup, connection, sequence number, three inserts, a savepoint and its release; over a third of its busy ' +
+  'validates the payload, measures its size, runs nine SQLite statements inside a group commit (the ' +
+  'idempotency and roll lookups, connection, sequence number, three inserts, a savepoint and its release: over a third of its busy ' +
   'time) and writes the acknowledgement plus ten overlay frames (a fifth, which the relay pays too). Fixed ' +
   'already: SQL built per event (prepared queries), WAL checkpoints inside commits on the event loop (a worker ' +
   'thread now; that was the p99). What remains is one synchronous SQLite writer on the event loop; going further ' +
