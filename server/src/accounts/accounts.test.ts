@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/passwords.js';
 import { expectError, expectSuccess } from '../test-support/contract-checks.js';
-import { pair } from '../test-support/pairing-flow.js';
+import { pair, pairWithOwner } from '../test-support/pairing-flow.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 import { createAccount, createApiToken } from './accounts.js';
 
@@ -105,7 +105,7 @@ describe('login and logout', () => {
         payload: { username: 'gm_alice', password: 'correct horse battery staple' },
       }),
     ).pair;
-    const paired = await pair(ts.server, ts.ownerToken ?? '', ts.server.firstRun?.accountId ?? '', 'HS256');
+    const paired = await pairWithOwner(ts);
     const revoke = (origin: string) =>
       inject('POST', `/vtt/connections/${paired.connectionId}/revoke`, {
         cookie,

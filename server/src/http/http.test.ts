@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { expectError, expectSuccess } from '../test-support/contract-checks.js';
 import { d20Roll } from '../test-support/fixtures.js';
-import { pair } from '../test-support/pairing-flow.js';
+import { pairWithOwner } from '../test-support/pairing-flow.js';
 import { connectModule, startTestServer, type TestServer } from '../test-support/test-server.js';
 import { schemasDirectory } from './schema-files.js';
 
@@ -40,7 +40,7 @@ describe('health and metrics', () => {
   });
 
   it('exposes Prometheus metrics: sockets, events by type, rejects by code, latency', async () => {
-    const paired = await pair(ts.server, ts.ownerToken ?? '', ts.server.firstRun?.accountId ?? '', 'HS256');
+    const paired = await pairWithOwner(ts);
     const module = await connectModule(ts.url, paired.sessionToken);
     await module.client.emit.diceRoll(d20Roll(12));
     await ts.server.app.inject({ method: 'GET', url: '/vtt/connections' });
@@ -124,7 +124,7 @@ describe('CORS for the routes a module calls from its own page', () => {
 
 describe('logs', () => {
   it('never contain a token, even at debug level', async () => {
-    const paired = await pair(ts.server, ts.ownerToken ?? '', ts.server.firstRun?.accountId ?? '', 'ES256');
+    const paired = await pairWithOwner(ts, 'ES256');
     const module = await connectModule(ts.url, paired.sessionToken);
     await module.client.emit.diceRoll(d20Roll(3));
     module.socket.disconnect();

@@ -16,7 +16,7 @@ import { createAccount, createApiToken } from '../accounts/accounts.js';
 import { SQLITE_FILE_NAME } from '../store/open-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { expectError, expectSuccess } from '../test-support/contract-checks.js';
-import { type PairedModule, pair } from '../test-support/pairing-flow.js';
+import { type PairedModule, pair, pairWithOwner } from '../test-support/pairing-flow.js';
 import { makeTempDir } from '../test-support/temp-dir.js';
 import { connect, connectModule, startTestServer, type TestServer } from '../test-support/test-server.js';
 
@@ -243,7 +243,7 @@ describe('poll timers', () => {
   it('close a running poll at its end time, announced to the module with reason timer', async () => {
     const fast = await startTestServer({ pollSweepIntervalMs: 20 });
     try {
-      const paired = await pair(fast.server, fast.ownerToken ?? '', fast.server.firstRun?.accountId ?? '', 'HS256');
+      const paired = await pairWithOwner(fast);
       const module = await connectModule(fast.url, paired.sessionToken);
       sockets.push(module.socket);
       const ended = new Promise<PollEndPayload>((resolve) => module.client.on.pollEnd(resolve));

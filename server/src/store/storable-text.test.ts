@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { characterFromRow } from '../game/apply-event.js';
 import { characterUpdate, diceRoll, randal } from '../test-support/fixtures.js';
-import { pair } from '../test-support/pairing-flow.js';
+import { pairWithOwner } from '../test-support/pairing-flow.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/postgres.js';
 import { connectModule, startTestServer } from '../test-support/test-server.js';
 import { storableText } from './storable-text.js';
@@ -49,7 +49,7 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('on %s, a module sending such t
   });
 
   it('is acknowledged, and U+FFFD is stored in its place', async () => {
-    const paired = await pair(ts.server, ts.ownerToken ?? '', ts.server.firstRun?.accountId ?? '', 'HS256');
+    const paired = await pairWithOwner(ts);
     const module = await connectModule(ts.url, paired.sessionToken);
     try {
       const update = characterUpdate({ ...randal(), name: CUT_NAME });

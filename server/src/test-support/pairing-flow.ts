@@ -9,6 +9,7 @@ import {
   pairingClaims,
   WAIT_VERIFIER,
 } from './module-keys.js';
+import type { TestServer } from './test-server.js';
 
 export interface PairedModule {
   readonly connectionId: string;
@@ -74,4 +75,9 @@ export async function pair(
   const complete = waited.json<PairingComplete>();
   if (complete.status !== 'paired') throw new Error(`no tokens: ${waited.body}`);
   return { connectionId, sessionToken: complete.sessionToken, refreshToken: complete.refreshToken, key };
+}
+
+/** Pairs a new module with the owner account a test server created at its first start. */
+export function pairWithOwner(server: TestServer, algorithm: 'ES256' | 'HS256' = 'HS256'): Promise<PairedModule> {
+  return pair(server.server, server.ownerToken ?? '', server.server.firstRun?.accountId ?? '', algorithm);
 }

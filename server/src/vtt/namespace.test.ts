@@ -26,7 +26,7 @@ import {
   WORLD_ID,
 } from '../test-support/fixtures.js';
 import { es256PairingToken, generateModuleKey } from '../test-support/module-keys.js';
-import { type PairedModule, pair } from '../test-support/pairing-flow.js';
+import { type PairedModule, pair, pairWithOwner } from '../test-support/pairing-flow.js';
 import {
   connect,
   connectModule,
@@ -272,12 +272,7 @@ describe('limits', () => {
   it('answers RATE_LIMITED past the burst and stores nothing of the refused event', async () => {
     const limited = await startTestServer({ limits: { eventsPerSecond: 0, eventsBurst: 3 } });
     try {
-      const paired = await pair(
-        limited.server,
-        limited.ownerToken ?? '',
-        limited.server.firstRun?.accountId ?? '',
-        'HS256',
-      );
+      const paired = await pairWithOwner(limited);
       const { socket, client } = await connectModule(limited.url, paired.sessionToken);
       track(socket);
       const rolls = Array.from({ length: 5 }, (_, i) => d20Roll(i + 2));
@@ -299,12 +294,7 @@ describe('limits', () => {
   it('shares the budget between the sockets of one connection: a second socket or a reconnect adds nothing', async () => {
     const limited = await startTestServer({ limits: { eventsPerSecond: 0, eventsBurst: 4 } });
     try {
-      const paired = await pair(
-        limited.server,
-        limited.ownerToken ?? '',
-        limited.server.firstRun?.accountId ?? '',
-        'HS256',
-      );
+      const paired = await pairWithOwner(limited);
       const first = await connectModule(limited.url, paired.sessionToken);
       const second = await connectModule(limited.url, paired.sessionToken);
       track(first.socket);
@@ -322,12 +312,7 @@ describe('limits', () => {
         error: { code: 'RATE_LIMITED' },
       });
       // Another connection has its own budget.
-      const other = await pair(
-        limited.server,
-        limited.ownerToken ?? '',
-        limited.server.firstRun?.accountId ?? '',
-        'HS256',
-      );
+      const other = await pairWithOwner(limited);
       const otherModule = await connectModule(limited.url, other.sessionToken);
       track(otherModule.socket);
       expect(await otherModule.client.emit.diceRoll(d20Roll(10))).toMatchObject({ ok: true });
@@ -361,7 +346,7 @@ describe('heartbeat', () => {
   it('measures latency and disconnects a module that stops answering', async () => {
     const fast = await startTestServer({ heartbeat: { intervalMs: 40, timeoutMs: 250 } });
     try {
-      const paired = await pair(fast.server, fast.ownerToken ?? '', fast.server.firstRun?.accountId ?? '', 'HS256');
+      const paired = await pairWithOwner(fast);
       const answering = await connectModule(fast.url, paired.sessionToken);
       track(answering.socket);
       await vi.waitFor(async () => {
@@ -474,7 +459,7 @@ describe('query:characters, asked from the dashboard', () => {
     const slow = await startTestServer({ queryTimeoutMs: 200, rateLimits: { pairing: { max: 10_000 } } });
     try {
       const slowOwner = slow.ownerToken ?? '';
-      const paired = await pair(slow.server, slowOwner, slow.server.firstRun?.accountId ?? '', 'HS256');
+      const paired = await pairWithOwner(slow);
       expect(expectError(await refresh(paired.connectionId, slowOwner, slow), 'CONFLICT').error.message).toMatch(
         /not connected/,
       );
