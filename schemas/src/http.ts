@@ -32,7 +32,7 @@ export const HTTP_ROUTES = {
   /**
    * Confirm a pairing.
    *
-   * Creates the VTT connection for the streamer's account. The module waiting on `GET /vtt/pair/wait` then receives its tokens. A pairing token works once.
+   * Creates the VTT connection for the streamer's account. The module waiting on `POST /vtt/pair/wait` then receives its tokens. A pairing token works once.
    */
   "POST /vtt/pair": {
     method: "POST",

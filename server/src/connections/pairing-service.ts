@@ -1,6 +1,7 @@
 // Pairing (DESIGN §4): the streamer previews then confirms a module's pairing token in the dashboard, which
-// creates the VTT connection; the module, waiting on GET /vtt/pair/wait with the same token, then receives its
-// first session and refresh tokens, exactly once. A pairing token works once (its `jti` is kept).
+// creates the VTT connection; the module, waiting on /vtt/pair/wait with the same token and the verifier of
+// its wait_challenge, then receives its first session and refresh tokens, exactly once. A pairing token works
+// once (its `jti` is kept).
 import { EventEmitter } from 'node:events';
 import type { PairingComplete, PairingConfirmed, PairingPreview, PairingWaitResult } from '@tumulte/schemas';
 import { ProtocolError } from '@tumulte/schemas';
