@@ -5,21 +5,18 @@
 // either node. A module on node A fires small rolls and large character updates (over the NOTIFY limit) at
 // once; an overlay on A and one on B see every one, in order.
 import { randomBytes } from 'node:crypto';
-import {
-  type InventoryItem,
-  NAMESPACES,
-  OVERLAY_EVENTS,
-  PROTOCOL_VERSION,
-  type VttInboundEventName,
-} from '@tumulte/schemas';
-import { io } from 'socket.io-client';
+import { type InventoryItem, OVERLAY_EVENTS, type VttInboundEventName } from '@tumulte/schemas';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createApiToken } from '../accounts/accounts.js';
-import { expectSuccess } from '../test-support/contract-checks.js';
 import { characterUpdate, d20Roll, randal, T0 } from '../test-support/fixtures.js';
-import { pair } from '../test-support/pairing-flow.js';
+import { pairWithOwner } from '../test-support/pairing-flow.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/postgres.js';
-import { connect, connectModule, startTestServer } from '../test-support/test-server.js';
+import {
+  connect,
+  connectModule,
+  createOverlayLink,
+  overlaySocket,
+  startTestServer,
+} from '../test-support/test-server.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -45,29 +42,12 @@ it('delivers overlay events in seq order with the PostgreSQL adapter, large and 
   const nodeB = await startTestServer({ databaseUrl: database.url }, { clusterChannelPrefix: prefix });
   try {
     expect(node.server.cluster).toBe('postgres');
-    const ownerId = node.server.firstRun?.accountId ?? '';
-    const token = await node.server.store.transaction((tx) => createApiToken(tx, ownerId, 'api', 'order'));
-    const paired = await pair(node.server, token, ownerId, 'HS256');
+    const paired = await pairWithOwner(node);
     const module = await connectModule(node.url, paired.sessionToken);
-    const link = expectSuccess(
-      await node.server.app.inject({
-        method: 'POST',
-        url: '/api/overlays',
-        headers: { authorization: `Bearer ${token}` },
-        payload: { connectionId: paired.connectionId, label: 'order' },
-      }),
-      'POST /api/overlays',
-      201,
-    );
+    const { token } = await createOverlayLink(node, node.ownerToken ?? '', paired.connectionId);
     const overlays = await Promise.all(
       [node.url, nodeB.url].map(async (url) => {
-        const socket = io(`${url}${NAMESPACES.overlay}`, {
-          transports: ['websocket'],
-          autoConnect: false,
-          reconnection: false,
-          forceNew: true,
-          auth: { token: link.url?.split('/').at(-1), protocolVersion: PROTOCOL_VERSION },
-        });
+        const socket = overlaySocket(url, token);
         const seqs: number[] = [];
         socket.onAny((event: string, payload: { seq?: number }) => {
           if (event !== OVERLAY_EVENTS.overlayState && typeof payload.seq === 'number') seqs.push(payload.seq);

@@ -1,15 +1,18 @@
 // A campaign sync makes the server send overlays a fresh `overlay:state`. The snapshot is read from the
 // database after the sync's commit; live events committed meanwhile must not reach an overlay before it, or
 // the overlay (which replaces its state with every snapshot) would lose them behind an older snapshot.
-import { NAMESPACES, OVERLAY_EVENTS, PROTOCOL_VERSION, type VttInboundEventName } from '@tumulte/schemas';
-import { io } from 'socket.io-client';
+import { OVERLAY_EVENTS, type VttInboundEventName } from '@tumulte/schemas';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApiToken } from '../accounts/accounts.js';
-import { expectSuccess } from '../test-support/contract-checks.js';
 import { campaignSync, d20Roll, randal, T0 } from '../test-support/fixtures.js';
-import { pair } from '../test-support/pairing-flow.js';
+import { pairWithOwner } from '../test-support/pairing-flow.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/postgres.js';
-import { connect, connectModule, startTestServer } from '../test-support/test-server.js';
+import {
+  connect,
+  connectModule,
+  createOverlayLink,
+  overlaySocket,
+  startTestServer,
+} from '../test-support/test-server.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -23,27 +26,10 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
   it('never sends a snapshot older than a live event it already sent', async () => {
     const node = await startTestServer(dialect === 'postgres' ? { databaseUrl: database.url } : {});
     try {
-      const ownerId = node.server.firstRun?.accountId ?? '';
-      const token = await node.server.store.transaction((tx) => createApiToken(tx, ownerId, 'api', 'order'));
-      const paired = await pair(node.server, token, ownerId, 'HS256');
+      const paired = await pairWithOwner(node);
       const module = await connectModule(node.url, paired.sessionToken);
-      const link = expectSuccess(
-        await node.server.app.inject({
-          method: 'POST',
-          url: '/api/overlays',
-          headers: { authorization: `Bearer ${token}` },
-          payload: { connectionId: paired.connectionId, label: 'order' },
-        }),
-        'POST /api/overlays',
-        201,
-      );
-      const socket = io(`${node.url}${NAMESPACES.overlay}`, {
-        transports: ['websocket'],
-        autoConnect: false,
-        reconnection: false,
-        forceNew: true,
-        auth: { token: link.url?.split('/').at(-1), protocolVersion: PROTOCOL_VERSION },
-      });
+      const { token } = await createOverlayLink(node, node.ownerToken ?? '', paired.connectionId);
+      const socket = overlaySocket(node.url, token);
       const received: { event: string; seq: number }[] = [];
       socket.onAny((event: string, payload: { seq: number }) => received.push({ event, seq: payload.seq }));
       await connect(socket);

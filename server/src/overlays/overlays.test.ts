@@ -6,10 +6,9 @@ import {
   type OverlayDiceRollPayload,
   type OverlayStatePayload,
   OverlayStatePayloadSchema,
-  PROTOCOL_VERSION,
 } from '@tumulte/schemas';
 import { createOverlayClient } from '@tumulte/schemas/client';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, createApiToken } from '../accounts/accounts.js';
 import { expectError, expectSuccess } from '../test-support/contract-checks.js';
@@ -25,7 +24,15 @@ import {
   T0,
 } from '../test-support/fixtures.js';
 import { type PairedModule, pair } from '../test-support/pairing-flow.js';
-import { connect, connectModule, next, startTestServer, type TestServer } from '../test-support/test-server.js';
+import {
+  connect,
+  connectModule,
+  createOverlayLink,
+  next,
+  overlaySocket,
+  startTestServer,
+  type TestServer,
+} from '../test-support/test-server.js';
 
 let ts: TestServer;
 let owner: string;
@@ -44,23 +51,11 @@ const auth = (token = owner) => ({ authorization: `Bearer ${token}` });
 const newModule = () => pair(ts.server, owner, ts.server.firstRun?.accountId ?? '', 'HS256');
 
 async function createLink(connectionId: string, token = owner) {
-  const answer = await ts.server.app.inject({
-    method: 'POST',
-    url: '/api/overlays',
-    headers: auth(token),
-    payload: { connectionId, label: 'Main scene' },
-  });
-  return expectSuccess(answer, 'POST /api/overlays', 201);
+  return (await createOverlayLink(ts, token, connectionId)).link;
 }
 
-function overlaySocket(token: string, extra: Record<string, unknown> = {}) {
-  const socket = io(`${ts.url}/overlay`, {
-    transports: ['websocket'],
-    autoConnect: false,
-    reconnection: false,
-    forceNew: true,
-    auth: { token, protocolVersion: PROTOCOL_VERSION, ...extra },
-  });
+function overlayOf(token: string, extra: Record<string, unknown> = {}) {
+  const socket = overlaySocket(ts.url, token, extra);
   sockets.push(socket);
   return socket;
 }
@@ -68,7 +63,7 @@ function overlaySocket(token: string, extra: Record<string, unknown> = {}) {
 /** A connected overlay with the generated client; `state` resolves with its first `overlay:state`. */
 async function openOverlay(url: string) {
   const token = url.replace('/overlay/', '');
-  const socket = overlaySocket(token);
+  const socket = overlayOf(token);
   const client = createOverlayClient(socket as never);
   const state = new Promise<OverlayStatePayload>((resolve) => {
     const stop = client.on.overlayState((payload) => {
@@ -201,12 +196,12 @@ describe('/overlay namespace', () => {
   });
 
   it('refuses bad handshakes', async () => {
-    expect(await refusal(overlaySocket('tmv_not-a-real-token'))).toBe('TOKEN_INVALID');
-    expect(await refusal(overlaySocket(url.replace('/overlay/', ''), { protocolVersion: '9.0.0' }))).toBe(
+    expect(await refusal(overlayOf('tmv_not-a-real-token'))).toBe('TOKEN_INVALID');
+    expect(await refusal(overlayOf(url.replace('/overlay/', ''), { protocolVersion: '9.0.0' }))).toBe(
       'PROTOCOL_UNSUPPORTED',
     );
     // A module's session token is not an overlay token.
-    expect(await refusal(overlaySocket(paired.sessionToken))).toBe('TOKEN_INVALID');
+    expect(await refusal(overlayOf(paired.sessionToken))).toBe('TOKEN_INVALID');
   });
 
   it('disconnects the overlays of a revoked link and refuses the link afterwards', async () => {
@@ -220,7 +215,7 @@ describe('/overlay namespace', () => {
     });
     expect(expectSuccess(revoked, 'POST /api/overlays/:id/revoke', 200)).toMatchObject({ revoked: true, url: null });
     await closed;
-    expect(await refusal(overlaySocket((link.url ?? '').replace('/overlay/', '')))).toBe('TOKEN_INVALID');
+    expect(await refusal(overlayOf((link.url ?? '').replace('/overlay/', '')))).toBe('TOKEN_INVALID');
   });
 
   it('disconnects the overlays of a revoked VTT connection', async () => {
@@ -234,7 +229,7 @@ describe('/overlay namespace', () => {
       headers: auth(),
     });
     await closed;
-    expect(await refusal(overlaySocket((link.url ?? '').replace('/overlay/', '')))).toBe('CONNECTION_REVOKED');
+    expect(await refusal(overlayOf((link.url ?? '').replace('/overlay/', '')))).toBe('CONNECTION_REVOKED');
     const create = await ts.server.app.inject({
       method: 'POST',
       url: '/api/overlays',

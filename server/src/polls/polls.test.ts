@@ -7,10 +7,9 @@ import {
   type Poll,
   type PollEndPayload,
   type PollStartPayload,
-  PROTOCOL_VERSION,
 } from '@tumulte/schemas';
 import { createOverlayClient } from '@tumulte/schemas/client';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAccount, createApiToken } from '../accounts/accounts.js';
 import { SQLITE_FILE_NAME } from '../store/open-store.js';
@@ -18,7 +17,14 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { expectError, expectSuccess } from '../test-support/contract-checks.js';
 import { type PairedModule, pair, pairWithOwner } from '../test-support/pairing-flow.js';
 import { makeTempDir } from '../test-support/temp-dir.js';
-import { connect, connectModule, startTestServer, type TestServer } from '../test-support/test-server.js';
+import {
+  connect,
+  connectModule,
+  createOverlayLink,
+  overlaySocket,
+  startTestServer,
+  type TestServer,
+} from '../test-support/test-server.js';
 
 let ts: TestServer;
 let owner: string;
@@ -73,23 +79,8 @@ function viewer(inject: Inject) {
 }
 
 async function openOverlay(server: TestServer, connectionId: string) {
-  const link = expectSuccess(
-    await server.server.app.inject({
-      method: 'POST',
-      url: '/api/overlays',
-      headers: { authorization: `Bearer ${server.ownerToken ?? owner}` },
-      payload: { connectionId, label: 'Polls' },
-    }),
-    'POST /api/overlays',
-    201,
-  );
-  const socket = io(`${server.url}/overlay`, {
-    transports: ['websocket'],
-    autoConnect: false,
-    reconnection: false,
-    forceNew: true,
-    auth: { token: (link.url ?? '').replace('/overlay/', ''), protocolVersion: PROTOCOL_VERSION },
-  });
+  const { token } = await createOverlayLink(server, server.ownerToken ?? owner, connectionId, 'Polls');
+  const socket = overlaySocket(server.url, token);
   sockets.push(socket);
   const client = createOverlayClient(socket as never);
   const state = new Promise((resolve) => client.on.overlayState(resolve));

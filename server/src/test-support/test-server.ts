@@ -1,11 +1,12 @@
 // Starts a real server in-process for a test: SQLite in a temp dir (or the given PostgreSQL URL), port 0 on
 // 127.0.0.1, silent logs; `ownerToken` is the owner's dashboard bearer token from the first start.
 import { Writable } from 'node:stream';
-import { type ConnectionReadyPayload, PROTOCOL_VERSION } from '@tumulte/schemas';
+import { type ConnectionReadyPayload, NAMESPACES, type OverlayLink, PROTOCOL_VERSION } from '@tumulte/schemas';
 import { createVttClient, type VttClient } from '@tumulte/schemas/client';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { type BuildOptions, buildServer, type TumulteServer } from '../app.js';
 import type { ConfigOverrides } from '../config.js';
+import { expectSuccess } from './contract-checks.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestServer {
@@ -71,6 +72,34 @@ export function moduleSocket(url: string, token: string, options: ModuleSocketOp
     forceNew: true,
     auth: options.auth ?? { token, protocolVersion: options.protocolVersion ?? PROTOCOL_VERSION },
   });
+}
+
+/** A socket.io-client socket to /overlay with an overlay link's token, not connected yet. */
+export function overlaySocket(url: string, token: string, extraAuth: Record<string, unknown> = {}): Socket {
+  return connectSocket(`${url}${NAMESPACES.overlay}`, {
+    transports: ['websocket'],
+    autoConnect: false,
+    reconnection: false,
+    forceNew: true,
+    auth: { token, protocolVersion: PROTOCOL_VERSION, ...extraAuth },
+  });
+}
+
+/** Creates an overlay link through the dashboard API; `token` is the one in its URL (`/overlay/<token>`). */
+export async function createOverlayLink(
+  server: TestServer,
+  dashboardToken: string,
+  connectionId: string,
+  label = 'Main scene',
+): Promise<{ link: OverlayLink; token: string }> {
+  const answer = await server.server.app.inject({
+    method: 'POST',
+    url: '/api/overlays',
+    headers: { authorization: `Bearer ${dashboardToken}` },
+    payload: { connectionId, label },
+  });
+  const link = expectSuccess(answer, 'POST /api/overlays', 201);
+  return { link, token: (link.url ?? '').replace('/overlay/', '') };
 }
 
 /** Connects and resolves on `connect`, or rejects with the `connect_error` (its `data` is ConnectErrorData). */
