@@ -12,7 +12,7 @@ import { emitProtocolHtml } from './emitters/protocol-html.js';
 import { emitServer } from './emitters/server.js';
 import { emitTypeConformance } from './emitters/type-conformance.js';
 import { emitTypes } from './emitters/types.js';
-import { emitValidators } from './emitters/validators.js';
+import { emitValidators, emitZodHelpers } from './emitters/validators.js';
 import type { LoadedSpec } from './load-spec.js';
 
 export const GENERATED_NOTICE =
@@ -47,6 +47,8 @@ export async function generate(spec: LoadedSpec): Promise<Map<string, string>> {
     'src/server.ts': emitServer(model),
     'src/index.ts': INDEX,
   };
+  const zodHelpers = emitZodHelpers(model);
+  if (zodHelpers) sources['src/zod-helpers.ts'] = zodHelpers;
   const files = new Map<string, string>();
   for (const [path, source] of Object.entries(sources)) files.set(path, await typescript(source));
   for (const [path, content] of emitJsonSchemas(model)) files.set(`json/${path}`, content);

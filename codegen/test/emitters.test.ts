@@ -28,6 +28,7 @@ describe('emitters on the mini spec', () => {
     'src/client.ts',
     'src/server.ts',
     'src/index.ts',
+    'src/zod-helpers.ts',
     'PROTOCOL.md',
     'json/v2/components/ScoreAddPayload.json',
     'json/v2/events/game/score-add.json',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CodegenError } from '../src/codegen-error.js';
 import type { ContractModel, JsonSchema } from '../src/contract-model.js';
 import { emitTypes } from '../src/emitters/types.js';
-import { emitValidators } from '../src/emitters/validators.js';
+import { emitValidators, emitZodHelpers } from '../src/emitters/validators.js';
 
 const modelOf = (schemas: Record<string, JsonSchema>): ContractModel => ({
   title: 't',
@@ -76,5 +76,8 @@ describe('emitter errors', () => {
     expect(emitValidators(model, 'strict')).toContain(
       'export const AorBSchema = z.discriminatedUnion("kind", [ASchema, BSchema]);',
     );
+    // No record with key rules: no helper file, and nothing imports one.
+    expect(emitZodHelpers(model)).toBeNull();
+    expect(emitValidators(model, 'strict')).not.toContain('zod-helpers');
   });
 });

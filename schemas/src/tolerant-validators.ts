@@ -3,24 +3,7 @@
 // so a server that adds a field does not break older clients.
 
 import { z } from "zod";
-
-/** A record whose keys are all checked, `__proto__` too (zod's record skips it). */
-function keyedRecord<K extends z.ZodType<string>, V extends z.ZodType>(keys: K, values: V) {
-  return z.preprocess(
-    (input, context) => {
-      if (
-        typeof input === "object" &&
-        input !== null &&
-        Object.hasOwn(input, "__proto__") &&
-        !keys.safeParse("__proto__").success
-      ) {
-        context.addIssue({ code: "custom", message: "Invalid key in record", path: ["__proto__"], input });
-      }
-      return input;
-    },
-    z.record(keys, values),
-  );
-}
+import { keyedRecord } from "./zod-helpers.js";
 
 export const AbilityScoreSchema = z.looseObject({ value: z.number().nullable(), mod: z.number() });
 

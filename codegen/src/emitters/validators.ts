@@ -21,10 +21,14 @@ const isRecord = (value: unknown): value is JsonSchema =>
 
 /**
  * zod's records skip an own `__proto__` key (it arrives as one from JSON.parse) where JSON Schema's
- * `propertyNames` checks it: records with key rules go through this helper, so both refuse it alike.
+ * `propertyNames` checks it: records with key rules go through this helper, so both refuse it alike. It lives in
+ * its own generated file, shared by the strict and the tolerant validators.
  */
-const KEYED_RECORD_HELPER = `/** A record whose keys are all checked, \`__proto__\` too (zod's record skips it). */
-function keyedRecord<K extends z.ZodType<string>, V extends z.ZodType>(keys: K, values: V) {
+const ZOD_HELPERS = `// Helpers of the generated validators (not exported by the package).
+import { z } from "zod";
+
+/** A record whose keys are all checked, \`__proto__\` too (zod's record skips it). */
+export function keyedRecord<K extends z.ZodType<string>, V extends z.ZodType>(keys: K, values: V) {
   return z.preprocess((input, context) => {
     if (typeof input === "object" && input !== null && Object.hasOwn(input, "__proto__") && !keys.safeParse("__proto__").success) {
       context.addIssue({ code: "custom", message: "Invalid key in record", path: ["__proto__"], input });
@@ -33,10 +37,19 @@ function keyedRecord<K extends z.ZodType<string>, V extends z.ZodType>(keys: K, 
   }, z.record(keys, values));
 }`;
 
-class ZodWriter {
-  /** Whether a record with key rules was written (the output then needs KEYED_RECORD_HELPER). */
-  usesKeyedRecord = false;
+/** Whether any schema has key rules (`propertyNames`), at any depth. */
+function hasKeyRules(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasKeyRules);
+  if (!isRecord(value)) return false;
+  return 'propertyNames' in value || Object.values(value).some(hasKeyRules);
+}
 
+/** `src/zod-helpers.ts`, or null when no validator needs it. */
+export function emitZodHelpers(model: ContractModel): string | null {
+  return [...model.schemas.values()].some(hasKeyRules) ? ZOD_HELPERS : null;
+}
+
+class ZodWriter {
   constructor(
     private readonly schemas: ReadonlyMap<string, JsonSchema>,
     private readonly mode: ValidatorMode,
@@ -200,7 +213,6 @@ class ZodWriter {
     if (additional === false) return this.mode === 'strict' ? 'z.strictObject({})' : 'z.looseObject({})';
     const values = isRecord(additional) ? this.write(additional, `${path}.additionalProperties`) : 'z.unknown()';
     if (!isRecord(schema.propertyNames)) return `z.record(z.string(), ${values})`;
-    this.usesKeyedRecord = true;
     return `keyedRecord(${this.string(schema.propertyNames)}, ${values})`;
   }
 }
@@ -216,6 +228,7 @@ export function emitValidators(model: ContractModel, mode: ValidatorMode): strin
     mode === 'strict'
       ? '// Strict validators: unknown properties are errors. The server validates what it receives with these.'
       : '// Tolerant validators: unknown properties are kept and ignored. Clients read what the server sends with these,\n// so a server that adds a field does not break older clients.';
-  const helpers = writer.usesKeyedRecord ? [KEYED_RECORD_HELPER] : [];
-  return [intro, 'import { z } from "zod";', ...helpers, ...lines].join('\n\n');
+  const imports = ['import { z } from "zod";'];
+  if (emitZodHelpers(model)) imports.push('import { keyedRecord } from "./zod-helpers.js";');
+  return [intro, imports.join('\n'), ...lines].join('\n\n');
 }
