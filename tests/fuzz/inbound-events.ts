@@ -100,18 +100,3 @@ export function jsonSchemaAccepts(definition: EventDefinition, payload: unknown)
   if (!validate) throw new Error(`no published JSON Schema for ${definition.payloadSchema}`);
   return validate(payload) as boolean;
 }
-
-const hasUnsafeInteger = (value: unknown): boolean =>
-  typeof value === 'number'
-    ? Number.isInteger(value) && !Number.isSafeInteger(value)
-    : value !== null && typeof value === 'object' && Object.values(value).some(hasUnsafeInteger);
-
-/**
- * Why the generated zod validator and the published JSON Schema may judge `payload` differently, when it is the
- * known (and harmless) gap between them; null otherwise: zod's `int` refuses integers beyond
- * Number.MAX_SAFE_INTEGER, which JSON Schema's `integer` allows.
- */
-export function knownDeviation(payload: unknown, zodAccepts: boolean): string | null {
-  if (!zodAccepts && hasUnsafeInteger(payload)) return 'an integer beyond 2^53 (zod refuses it, JSON Schema allows it)';
-  return null;
-}
