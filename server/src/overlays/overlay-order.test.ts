@@ -5,7 +5,7 @@
 // either node. A module on node A fires small rolls and large character updates (over the NOTIFY limit) at
 // once; an overlay on A and one on B see every one, in order.
 import { randomBytes } from 'node:crypto';
-import { type InventoryItem, OVERLAY_EVENTS, type VttInboundEventName } from '@tumulte/schemas';
+import { type EventAck, type InventoryItem, OVERLAY_EVENTS } from '@tumulte/schemas';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { characterUpdate, d20Roll, randal, T0 } from '../test-support/fixtures.js';
 import { pairWithOwner } from '../test-support/pairing-flow.js';
@@ -59,17 +59,17 @@ it('delivers overlay events in seq order with the PostgreSQL adapter, large and 
 
     const big = characterUpdate(randal(1, bag), T0);
     expect(JSON.stringify(big).length).toBeGreaterThan(8_000);
-    const sends: Array<Promise<unknown>> = [];
+    const sends: Array<Promise<EventAck>> = [];
     for (let n = 0; n < 120; n += 1) {
-      const [event, payload] =
+      sends.push(
         n % 2 === 0
-          ? (['dice:roll', d20Roll(1 + (n % 20), { rollId: `order-${n}` }, T0 + n)] as const)
-          : (['character:update', characterUpdate(randal(1 + (n % 12), bag), T0 + n)] as const);
-      sends.push(module.client.send(event as VttInboundEventName, payload as never));
+          ? module.client.emit.diceRoll(d20Roll(1 + (n % 20), { rollId: `order-${n}` }, T0 + n))
+          : module.client.emit.characterUpdate(characterUpdate(randal(1 + (n % 12), bag), T0 + n)),
+      );
     }
-    const acks = (await Promise.all(sends)) as Array<{ ok: boolean; seq?: number }>;
+    const acks = await Promise.all(sends);
     expect(acks.every((ack) => ack.ok)).toBe(true);
-    const last = Math.max(...acks.map((ack) => ack.seq ?? 0));
+    const last = Math.max(...acks.map((ack) => (ack.ok ? (ack.seq ?? 0) : 0)));
     for (const { socket, seqs } of overlays) {
       await vi.waitFor(() => expect(seqs).toHaveLength(120), { timeout: 10_000, interval: 20 });
       expect(seqs.at(-1)).toBe(last);

@@ -1,7 +1,7 @@
 // A campaign sync makes the server send overlays a fresh `overlay:state`. The snapshot is read from the
 // database after the sync's commit; live events committed meanwhile must not reach an overlay before it, or
 // the overlay (which replaces its state with every snapshot) would lose them behind an older snapshot.
-import { OVERLAY_EVENTS, type VttInboundEventName } from '@tumulte/schemas';
+import { type EventAck, OVERLAY_EVENTS } from '@tumulte/schemas';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { campaignSync, d20Roll, randal, T0 } from '../test-support/fixtures.js';
 import { pairWithOwner } from '../test-support/pairing-flow.js';
@@ -36,23 +36,17 @@ describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect) => {
       await vi.waitFor(() => expect(received).toHaveLength(1));
 
       // Syncs and rolls fired together, round after round: each sync's snapshot races the rolls behind it.
-      const sends: Array<Promise<unknown>> = [];
+      const sends: Array<Promise<EventAck>> = [];
       for (let round = 0; round < 20; round += 1) {
-        sends.push(
-          module.client.send(
-            'campaign:sync' as VttInboundEventName,
-            campaignSync([randal(12 - (round % 10))], null, T0 + round * 10) as never,
-          ),
-        );
+        sends.push(module.client.emit.campaignSync(campaignSync([randal(12 - (round % 10))], null, T0 + round * 10)));
         for (let n = 0; n < 5; n += 1) {
-          sends.push(
-            module.client.send('dice:roll', d20Roll(2 + n, { rollId: `r-${round}-${n}` }, T0 + round * 10 + n + 1)),
-          );
+          const rollAt = T0 + round * 10 + n + 1;
+          sends.push(module.client.emit.diceRoll(d20Roll(2 + n, { rollId: `r-${round}-${n}` }, rollAt)));
         }
       }
-      const acks = (await Promise.all(sends)) as Array<{ ok: boolean; seq?: number }>;
+      const acks = await Promise.all(sends);
       expect(acks.every((ack) => ack.ok)).toBe(true);
-      const last = Math.max(...acks.map((ack) => ack.seq ?? 0));
+      const last = Math.max(...acks.map((ack) => (ack.ok ? (ack.seq ?? 0) : 0)));
       await vi.waitFor(() => expect(Math.max(...received.map((r) => r.seq))).toBe(last), { timeout: 10_000 });
       let highestLive = 0;
       for (const { event, seq } of received) {

@@ -6,6 +6,7 @@ import {
   EVENTS,
   type EventAck,
   EventAckSchema,
+  OVERLAY_EVENTS,
   PROTOCOL_VERSION,
   VTT_EVENTS,
   type VttInboundEventName,
@@ -449,7 +450,7 @@ describe('query:characters, asked from the dashboard', () => {
       const state = await gameState(paired.connectionId);
       expect(state.characters.map((c) => [c.name, c.stats.hp.current])).toEqual([['Randal', 12]]);
       // Overlays take the new party as a fresh snapshot.
-      expect(overlayRows.map((row) => row.event)).toEqual(['overlay:state']);
+      expect(overlayRows.map((row) => row.event)).toEqual([OVERLAY_EVENTS.overlayState]);
     } finally {
       stop();
     }
